@@ -1,0 +1,41 @@
+# failoverdns: POSIX make.  PREFIX, MANPREFIX and DESTDIR as usual.
+PREFIX = /usr/local
+SBINDIR = $(PREFIX)/sbin
+MANPREFIX = $(PREFIX)/share/man
+CC = cc
+CFLAGS = -std=c99 -O2 -Wall -Wextra -Wpedantic -Wshadow
+LDFLAGS =
+MUSLCC = musl-gcc
+
+all: failoverdns
+
+failoverdns: failoverdns.c
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ failoverdns.c
+
+failoverdns-static: failoverdns.c
+	$(MUSLCC) $(CFLAGS) -Os -static -s -o $@ failoverdns.c
+
+static: failoverdns-static
+
+# The demo: build, start failoverdns on a local port, ask it with dig.
+demo: failoverdns
+	sh contrib/demo.sh
+
+check: failoverdns
+	sh test.sh
+
+install: failoverdns
+	mkdir -p $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANPREFIX)/man8
+	cp failoverdns $(DESTDIR)$(SBINDIR)/failoverdns
+	chmod 755 $(DESTDIR)$(SBINDIR)/failoverdns
+	cp failoverdns.8 $(DESTDIR)$(MANPREFIX)/man8/failoverdns.8
+	chmod 644 $(DESTDIR)$(MANPREFIX)/man8/failoverdns.8
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/failoverdns \
+	    $(DESTDIR)$(MANPREFIX)/man8/failoverdns.8
+
+clean:
+	rm -f failoverdns failoverdns-static
+
+.PHONY: all static demo check install uninstall clean
