@@ -73,7 +73,7 @@ cleanup() {
 	local c
 	for c in $CGS; do rmdir "$c" 2>/dev/null; done
 	umount /run 2>/dev/null
-	rm -rf "$W"
+	if [ -n "${BENCH_KEEP:-}" ]; then echo "bench: kept $W" >&2; else rm -rf "$W"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -131,6 +131,7 @@ server:
   pidfile: "$W/nsd/nsd.pid"
   logfile: "$W/nsd/nsd.log"
   rrl-ratelimit: 0
+  minimal-responses: yes
   verbosity: 0
 remote-control:
   control-enable: no
@@ -303,20 +304,33 @@ measure() { # name kind(sat|fixed) round
 		/Queries lost:/ {lost = $3}
 		/Run time \(s\):/ {rt = $4}
 		/Average Latency \(s\):/ {lat = $4}
-		END {printf "%s\t%s\t%s\t%d\t%d\t%d\t%s\t%s\t%.6f\t%.6f\t%s\t%s\n", name, kind, round, sent, done, lost, rt, lat, cpu / 1e9, wall / 1e9, rss, ccpu}
+		/Response codes:/ {rc = $3 $4 $5 $6 $7 $8}
+		END {printf "%s\t%s\t%s\t%d\t%d\t%d\t%s\t%s\t%.6f\t%.6f\t%s\t%s\t%s\n", name, kind, round, sent, done, lost, rt, lat, cpu / 1e9, wall / 1e9, rss, ccpu, rc}
 	' "$log" >> "$RAW"
 	[ "$kind" = fixed ] && CMD_FIXED="taskset -c $cc dnsperf -s 127.0.0.1 -p 53 -d queries.txt -l $SECONDS_RUN -t 2 -q 100 $rate"
 	[ "$kind" = sat ] && CMD_SAT="taskset -c $cc dnsperf -s 127.0.0.1 -p 53 -d queries.txt -l $SECONDS_RUN -t 2 -q 100"
 	tail -1 "$RAW" >&2
 }
 
+# what the server answers to the query mix (sections, no header ids), to
+# check that every server serves the same data
+answers() {
+	local q
+	for q in "www.example.com A" "www.example.com AAAA" "www.example.com NS" "www.example.com SOA" "nx.www.example.com A" "www.example.com MX" "example.com A"; do
+		dig +norec +tries=1 +time=1 -p 53 @127.0.0.1 $q > "$W/dig.out" 2>&1
+		echo "== $q: $(grep -o 'status: [A-Z]*' "$W/dig.out") $(grep -o 'flags: [a-z ]*' "$W/dig.out")"
+		grep -v -e '^;' -e '^$' "$W/dig.out" | tr -s ' \t' ' ' | sort
+	done
+}
+
 # ---------------------------------------------------------------- load runs
 say "bench: $ROUNDS rounds x ($LONG $ONE) x (saturated, fixed rate) x ${SECONDS_RUN}s"
-printf 'name\tkind\tround\tsent\tcompleted\tlost\truntime\tavglat\tcpu_s\twall_s\trss_kib\tclient_cpu\n' >&2
+printf 'name\tkind\tround\tsent\tcompleted\tlost\truntime\tavglat\tcpu_s\twall_s\trss_kib\tclient_cpu\trcodes\n' >&2
 CMD_FIXED="" CMD_SAT=""
 for round in $(seq "$ROUNDS"); do
 	for name in $LONG $ONE; do
 		start_server "$name" || continue
+		[ "$round" = 1 ] && answers > "$W/answers.$name"
 		measure "$name" sat "$round"
 		stop_server "$CG"
 		# restart, so that each kind starts from an idle server (and the
@@ -359,11 +373,25 @@ ir() { # input program args... -> total instructions (callgrind, exec to exit)
 	valgrind --tool=callgrind --callgrind-out-file="$W/cg.out" "$@" < "$in" > "$W/cg.stdout" 2> "$W/cg.err"
 	awk '/^summary:|^totals:/ {print $2; exit}' "$W/cg.out"
 }
-maxrss() { # input program args... -> peak RSS KiB
-	local in=$1; shift
-	/usr/bin/time -f %M "$@" < "$in" 2>&1 >/dev/null | tail -1
+hwm() { # input program args... -> VmHWM KiB once all of input is answered (before EOF)
+	local in=$1 pid i s0=-1 s1 kb; shift
+	rm -f "$W/fifo"; mkfifo "$W/fifo"
+	"$@" < "$W/fifo" > "$W/hwm.out" 2>/dev/null &
+	pid=$!
+	exec 7> "$W/fifo"
+	cat "$in" >&7
+	for i in $(seq 100); do # until the replies stop growing (at most 5 s)
+		sleep 0.05
+		s1=$(stat -c %s "$W/hwm.out")
+		[ "$s1" -gt 0 ] && [ "$s1" = "$s0" ] && break
+		s0=$s1
+	done
+	kb=$(awk '/VmHWM/ {print $2}' /proc/$pid/status 2>/dev/null)
+	exec 7>&-
+	wait "$pid" 2>/dev/null
+	echo "${kb:-?}"
 }
-declare -A IR1 IRN RSS1 RSSN SIZE SIZES
+declare -A IR1 IRN RSS1 RSSN SIZE SIZES NREP
 prog_of() { case $1 in fd) echo "$FD" ;; fds) echo "$FDS" ;; floor) echo "$W/floor" ;; floors) echo "$W/floor-static" ;; esac; }
 CG_LIST="floor"; [ $HAVE_FLOORS = 1 ] && CG_LIST="$CG_LIST floors"
 [ $HAVE_FD = 1 ] && CG_LIST="$CG_LIST fd"; [ $HAVE_FDS = 1 ] && CG_LIST="$CG_LIST fds"
@@ -372,19 +400,21 @@ for k in $CG_LIST; do
 	p=$(prog_of "$k")
 	case $k in fd*) args=("${FD_ARGS[@]}") ;; *) args=() ;; esac
 	IR1[$k]=$(ir "$W/one.bin" "$p" "${args[@]}")
-	RSS1[$k]=$(maxrss "$W/one.bin" "$p" "${args[@]}")
+	[ "${k#fd}" != "$k" ] && RSS1[$k]=$(hwm "$W/one.bin" "$p" "${args[@]}")
 	if [ "${k#fd}" != "$k" ]; then
 		IRN[$k]=$(ir "$W/many.bin" "$p" "${args[@]}")
-		RSSN[$k]=$(maxrss "$W/many.bin" "$p" "${args[@]}")
+		RSSN[$k]=$(hwm "$W/many.bin" "$p" "${args[@]}")
 		cp "$W/cg.out" "$W/callgrind.$k.many.out"
-		# answers must come back: count framed replies
-		grep -c . "$W/cg.stdout" >/dev/null
+		# every query must be answered: count the framed replies
+		NREP[$k]=$(od -An -v -tu1 "$W/cg.stdout" | tr -s ' ' '\n' | sed '/^$/d' |
+			awk '{b[NR] = $1} END {i = 1; while (i + 1 <= NR) {i += 2 + b[i] * 256 + b[i + 1]; n++} print n + 0}')
 	fi
 	SIZE[$k]=$(stat -c %s "$p")
 	cp "$p" "$W/strip.$k"; strip "$W/strip.$k"; SIZES[$k]=$(stat -c %s "$W/strip.$k")
 done
-[ $HAVE_FD = 1 ] && callgrind_annotate "$W/callgrind.fd.many.out" 2>/dev/null | head -40 > "$BENCH/callgrind-fd.txt"
-[ $HAVE_FDS = 1 ] && callgrind_annotate "$W/callgrind.fds.many.out" 2>/dev/null | head -40 > "$BENCH/callgrind-fds.txt"
+ANNOTATE=""
+[ $HAVE_FDS = 1 ] && ANNOTATE=$(callgrind_annotate "$W/callgrind.fds.many.out" 2>/dev/null |
+	awk '/^-+$/ {d++} d >= 2 && /[0-9]/ && n < 16 {print; n++}' | sed "s|$ROOT/||g")
 
 # ---------------------------------------------------------------- report
 # medians over rounds, per server and kind
@@ -440,7 +470,7 @@ for name in $LONG $ONE; do
 	if [ -n "$k" ] && [ -n "${IR1[$k]:-}" ]; then
 		i1=${IR1[$k]}
 		[ -n "${IRN[$k]:-}" ] && iN=$(awk -v a="${IRN[$k]}" -v b="${IR1[$k]}" -v n="$NQ" 'BEGIN {printf "%.0f", (a - b) / (n - 1)}')
-		if oneshot "$name"; then rss="${RSS1[$k]} (1 query)"; else rss="$(get "$name" fixed 8) (under load); ${RSSN[$k]:-–} ($NQ queries, pipe)"; fi
+		if oneshot "$name"; then rss="${RSS1[$k]:-–} (1 query, pipe)"; else rss="$(get "$name" fixed 8) (under load); ${RSSN[$k]:-–} ($NQ queries, pipe)"; fi
 		sz="${SIZE[$k]} / ${SIZES[$k]}"
 	fi
 	printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
@@ -475,8 +505,9 @@ echo "the floor responder with the same linking under the same inetd (goal: ≥ 
 echo "*instr.* columns: \`valgrind --tool=callgrind\` total instructions (user mode, from exec to exit,"
 echo "dynamic loader included) in pipe mode (fd 0 a file, 2-byte length framing): one A query; and"
 echo "(N=$NQ mixed queries − 1 query) / (N − 1) for the per-answer cost in a long-lived process."
-echo "*peak RSS*: VmHWM summed over the server's processes at the end of the fixed-rate run, and"
-echo "\`/usr/bin/time -f %M\` for pipe-mode runs."
+echo "*peak RSS*: VmHWM summed over the server's processes at the end of the fixed-rate run; for"
+echo "pipe mode, VmHWM of the process once it has answered all its input (stdin a FIFO held open)."
+echo "(\`/usr/bin/time\`'s ru_maxrss would count the time process's own pages before exec: ~400 KiB.)"
 echo
 echo "## Goals (issue 7)"
 echo
@@ -485,9 +516,39 @@ if [ $HAVE_FD = 1 ]; then
 	echo "- one-shot saturated qps vs floor: glibc $(ratio "$(get fd-inetd sat 3)" "$(get floor-inetd sat 3)"), static musl $(ratio "$(get fds-inetd sat 3)" "$(get floors-inetd sat 3)") vs its static floor, $(ratio "$(get fds-inetd sat 3)" "$(get floor-inetd sat 3)") vs the glibc floor (goal ≥ 0.9)"
 	echo "- one-shot CPU per answer vs floor at $RATE1 qps: glibc $(ratio "$(get fd-inetd fixed 7)" "$(get floor-inetd fixed 7)"), static musl $(ratio "$(get fds-inetd fixed 7)" "$(get floors-inetd fixed 7)")"
 	[ $HAVE_FDS = 1 ] && echo "- static musl binary: ${SIZE[fds]} bytes (goal ≤ 32768); peak RSS one query ${RSS1[fds]} KiB, $NQ queries ${RSSN[fds]} KiB (goal ≤ 1024)"
+	echo "- pipe mode, $NQ framed queries: glibc build sent ${NREP[fd]:-?} framed replies, static musl ${NREP[fds]:-?}"
 	echo "- default build peak RSS: one query ${RSS1[fd]} KiB, $NQ queries ${RSSN[fd]} KiB"
 else
 	echo "- failoverdns was not built in this run: no failoverdns rows."
+fi
+echo
+echo "## Same answers?"
+echo
+echo "\`dig +norec\` for A, AAAA, NS, SOA at the apex, A below the zone, MX at the apex and A outside the"
+echo "zone (example.com), compared with NSD's answers (status, header flags, records; TTLs included):"
+echo
+for name in $LONG $ONE; do
+	case $name in nsd|floor*) continue ;; esac
+	[ -f "$W/answers.$name" ] || continue
+	if diff -q "$W/answers.nsd" "$W/answers.$name" >/dev/null; then
+		echo "- $(server_desc "$name"): same as NSD"
+	else
+		echo "- $(server_desc "$name"): differs from NSD (\`<\` NSD, \`>\` $name):"
+		echo
+		echo '  ```'
+		diff "$W/answers.nsd" "$W/answers.$name" | grep '^[<>]' | sed 's/^/  /'
+		echo '  ```'
+	fi
+done
+if [ -n "$ANNOTATE" ]; then
+	echo
+	echo "## Where failoverdns's instructions go"
+	echo
+	echo "\`callgrind_annotate\`, static musl build, pipe mode, $NQ mixed queries (exec to exit):"
+	echo
+	echo '```'
+	echo "$ANNOTATE"
+	echo '```'
 fi
 echo
 echo "## Machine"
@@ -514,7 +575,7 @@ for f in fd fds floor floors; do [ -f "$W/inetd-$f.conf" ] && echo "inetd-$f.con
 echo "saturated:    $CMD_SAT"
 echo "fixed rate:   $CMD_FIXED   (one-shot servers: -Q $RATE1)"
 echo "callgrind:    valgrind --tool=callgrind PROGRAM ARGS < one.bin   (and < many.bin, $NQ framed queries)"
-echo "peak RSS:     /usr/bin/time -f %M PROGRAM ARGS < one.bin"
+echo "peak RSS:     PROGRAM ARGS < fifo; write one.bin (many.bin) to the fifo; VmHWM from /proc/PID/status"
 echo "failoverdns ARGS: ${FD_ARGS[*]}"
 echo '```'
 echo
@@ -532,7 +593,7 @@ echo '```'
 echo
 echo "## Raw runs"
 echo
-echo "name, kind, round, sent, completed, lost, run time s, avg latency s, server CPU s, wall s, peak RSS KiB, dnsperf CPU"
+echo "name, kind, round, sent, completed, lost, run time s, avg latency s, server CPU s, wall s, peak RSS KiB, dnsperf CPU, response codes"
 echo
 echo '```'
 cat "$RAW"
