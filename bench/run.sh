@@ -370,13 +370,14 @@ done >> "$W/many.bin"
 
 ir() { # input program args... -> total instructions (callgrind, exec to exit)
 	local in=$1; shift
-	valgrind --tool=callgrind --callgrind-out-file="$W/cg.out" "$@" < "$in" > "$W/cg.stdout" 2> "$W/cg.err"
+	# an empty environment: getenv() scans it, and inetd/systemd pass a small one
+	env -i valgrind --tool=callgrind --callgrind-out-file="$W/cg.out" "$@" < "$in" > "$W/cg.stdout" 2> "$W/cg.err"
 	awk '/^summary:|^totals:/ {print $2; exit}' "$W/cg.out"
 }
 hwm() { # input program args... -> VmHWM KiB once all of input is answered (before EOF)
 	local in=$1 pid i s0=-1 s1 kb; shift
 	rm -f "$W/fifo"; mkfifo "$W/fifo"
-	"$@" < "$W/fifo" > "$W/hwm.out" 2>/dev/null &
+	env -i "$@" < "$W/fifo" > "$W/hwm.out" 2>/dev/null &
 	pid=$!
 	exec 7> "$W/fifo"
 	cat "$in" >&7
@@ -413,8 +414,18 @@ for k in $CG_LIST; do
 	cp "$p" "$W/strip.$k"; strip "$W/strip.$k"; SIZES[$k]=$(stat -c %s "$W/strip.$k")
 done
 ANNOTATE=""
-[ $HAVE_FDS = 1 ] && ANNOTATE=$(callgrind_annotate "$W/callgrind.fds.many.out" 2>/dev/null |
-	awk '/^-+$/ {d++} d >= 2 && /[0-9]/ && n < 16 {print; n++}' | sed "s|$ROOT/||g")
+# the same static build with its symbols (the Makefile's command without -s), for the annotation
+if [ $HAVE_FDS = 1 ] && cmd=$(make -s -n -B -C "$ROOT" failoverdns-static 2>/dev/null) &&
+    (cd "$ROOT" && eval "$(echo "$cmd" | sed "s| -s | |; s|-o failoverdns-static|-o $W/fds.sym|")") 2>/dev/null; then
+	env -i valgrind --tool=callgrind --callgrind-out-file="$W/cg.sym.out" "$W/fds.sym" "${FD_ARGS[@]}" < "$W/many.bin" > /dev/null 2>&1
+	ANNOTATE=$(callgrind_annotate "$W/cg.sym.out" 2>/dev/null |
+	awk '/^ *[0-9,]+ \([ 0-9.]+%\) / && n < 16 {print; n++}' | sed "s|$ROOT/||g")
+	env -i valgrind --tool=callgrind --callgrind-out-file="$W/cg.sym1.out" "$W/fds.sym" "${FD_ARGS[@]}" < "$W/one.bin" > /dev/null 2>&1
+	ANNOTATE1=$(callgrind_annotate --inclusive=yes "$W/cg.sym1.out" 2>/dev/null |
+	awk '/^ *[0-9,]+ \([ 0-9.]+%\) / && n < 16 {print; n++}' | sed "s|$ROOT/||g")
+fi
+[ -z "$ANNOTATE" ] && [ $HAVE_FDS = 1 ] && ANNOTATE=$(callgrind_annotate "$W/callgrind.fds.many.out" 2>/dev/null |
+	awk '/^ *[0-9,]+ \([ 0-9.]+%\) / && n < 16 {print; n++}' | sed "s|$ROOT/||g")
 
 # ---------------------------------------------------------------- report
 # medians over rounds, per server and kind
@@ -549,6 +560,14 @@ if [ -n "$ANNOTATE" ]; then
 	echo '```'
 	echo "$ANNOTATE"
 	echo '```'
+	if [ -n "${ANNOTATE1:-}" ]; then
+		echo
+		echo "One query, exec to exit, inclusive:"
+		echo
+		echo '```'
+		echo "$ANNOTATE1"
+		echo '```'
+	fi
 fi
 echo
 echo "## Machine"
@@ -574,7 +593,7 @@ for name in $LONG $ONE; do echo "$(printf '%-13s' "$name") taskset -c $SCPU $(se
 for f in fd fds floor floors; do [ -f "$W/inetd-$f.conf" ] && echo "inetd-$f.conf: $(sed "s|$W|\$W|g; s|$ROOT/||g" "$W/inetd-$f.conf")"; done
 echo "saturated:    $CMD_SAT"
 echo "fixed rate:   $CMD_FIXED   (one-shot servers: -Q $RATE1)"
-echo "callgrind:    valgrind --tool=callgrind PROGRAM ARGS < one.bin   (and < many.bin, $NQ framed queries)"
+echo "callgrind:    env -i valgrind --tool=callgrind PROGRAM ARGS < one.bin   (and < many.bin, $NQ framed queries)"
 echo "peak RSS:     PROGRAM ARGS < fifo; write one.bin (many.bin) to the fifo; VmHWM from /proc/PID/status"
 echo "failoverdns ARGS: ${FD_ARGS[*]}"
 echo '```'
