@@ -31,6 +31,26 @@ install: failoverdns
 	cp failoverdns.8 $(DESTDIR)$(MANPREFIX)/man8/failoverdns.8
 	chmod 644 $(DESTDIR)$(MANPREFIX)/man8/failoverdns.8
 
+# The systemd units (contrib/systemd) with ExecStart= pointing at $(SBINDIR),
+# and the operator's arguments, $(SYSCONFDIR)/default/failoverdns, unless
+# that file exists already.  Then: systemctl enable --now failoverdns.socket
+# failoverdns-tcp.socket.
+SYSCONFDIR = /etc
+SYSTEMDUNITDIR = $(PREFIX)/lib/systemd/system
+UNITS = failoverdns.socket failoverdns.service failoverdns-tcp.socket \
+	failoverdns-tcp@.service
+
+install-systemd:
+	mkdir -p $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(SYSCONFDIR)/default
+	for u in $(UNITS); do \
+		sed -e 's|/usr/local/sbin/failoverdns|$(SBINDIR)/failoverdns|' \
+		    -e 's|/etc/default/failoverdns|$(SYSCONFDIR)/default/failoverdns|' \
+		    contrib/systemd/$$u >$(DESTDIR)$(SYSTEMDUNITDIR)/$$u && \
+		chmod 644 $(DESTDIR)$(SYSTEMDUNITDIR)/$$u || exit 1; \
+	done
+	test -e $(DESTDIR)$(SYSCONFDIR)/default/failoverdns || \
+	    cp contrib/default/failoverdns $(DESTDIR)$(SYSCONFDIR)/default/failoverdns
+
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/failoverdns \
 	    $(DESTDIR)$(MANPREFIX)/man8/failoverdns.8
@@ -38,4 +58,4 @@ uninstall:
 clean:
 	rm -f failoverdns failoverdns-static
 
-.PHONY: all static demo check install uninstall clean
+.PHONY: all static demo check install install-systemd uninstall clean
