@@ -246,6 +246,7 @@ log_init(void)
 	struct sockaddr_storage	 ss;
 	socklen_t		 len = sizeof(ss);
 
+	memset(&ss, 0, sizeof(ss));
 	if (getsockname(STDERR_FILENO, (struct sockaddr *)&ss, &len) == 0 &&
 	    (ss.ss_family == AF_INET || ss.ss_family == AF_INET6)) {
 		log_to_syslog = 1;
@@ -940,6 +941,7 @@ serve_datagram(int fd, int is_connected)
 	size_t			 len;
 
 	memset(&m, 0, sizeof(m));
+	memset(&peer, 0, sizeof(peer));	/* AF_UNIX peers have no address */
 	iov.iov_base = query_buf;
 	iov.iov_len = sizeof(query_buf);
 	m.msg_name = &peer;
@@ -1264,6 +1266,7 @@ main(int argc, char *argv[])
 	int			 fds[FD_LIMIT], type = SOCK_DGRAM;
 	size_t			 i, nfds;
 
+	memset(&peer, 0, sizeof(peer));
 	log_init();
 	parse_args(argc, argv);
 	if (sandbox(config.check_count > 0 ? "stdio rpath inet" :
