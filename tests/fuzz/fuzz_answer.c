@@ -21,6 +21,7 @@
  *  - with QDCOUNT 1, the reply's question equals the query's byte for byte;
  *  - an OPT RR in the reply iff the query had one, owned by the root;
  *  - NOTIMP: header only; AA only with NOERROR/NXDOMAIN;
+ *  - a QUERY whose sections do not parse or leave bytes over: FORMERR;
  *  - drained: no answers, no AA, never NOERROR/NXDOMAIN;
  *  - a UDP reply without TC equals the TCP reply byte for byte;
  *    a TCP reply never has TC.
@@ -28,7 +29,7 @@
 
 #include "../../failoverdns.c"
 
-#define CONFIG_COUNT	3
+#define CONFIG_COUNT	4
 
 static struct config	 configs[CONFIG_COUNT];
 static unsigned char	 out_udp[TCP_LIMIT], out_tcp[TCP_LIMIT];
@@ -76,7 +77,18 @@ static char *argv2[] = {
 	"a.B." L63 "." L63 "." L63 ".zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz",
 	"203.0.113.7", NULL
 };
-static char **argvs[CONFIG_COUNT] = { argv0, argv1, argv2 };
+/* An NS RRset of 1602 bytes: over any UDP limit, within TCP's. */
+static char *argv3[] = {
+	"failoverdns",
+	"-n", L63 "." L63 "." L63 ".n0.example.",
+	"-n", L63 "." L63 "." L63 ".n1.example.",
+	"-n", L63 "." L63 "." L63 ".n2.example.",
+	"-n", L63 "." L63 "." L63 ".n3.example.",
+	"-n", L63 "." L63 "." L63 ".n4.example.",
+	"-n", L63 "." L63 "." L63 ".n5.example.",
+	"example", "2001:db8::53", NULL
+};
+static char **argvs[CONFIG_COUNT] = { argv0, argv1, argv2, argv3 };
 
 #define CHECK(cond) do {						\
 	if (!(cond)) {							\
@@ -96,13 +108,14 @@ get16(const unsigned char *p)
  * Walks the name at *off in m (len bytes).  Compression pointers are
  * allowed if allow_ptr, and must point backwards, past the header.  The
  * uncompressed part must end at or before end.  Returns 0 and moves *off
- * past the name, or -1.  *wire gets the length of the expanded name.
+ * past the name, or -1.  *wire gets the length of the expanded name, and
+ * name (if not NULL, 255 bytes) the name itself in lower case.
  */
 static int
 walk_name(const unsigned char *m, size_t len, size_t *off, size_t end,
-    int allow_ptr, size_t *wire)
+    int allow_ptr, size_t *wire, unsigned char *name)
 {
-	size_t	 pos = *off, total = 0, hops = 0, next = 0;
+	size_t	 pos = *off, total = 0, hops = 0, next = 0, i;
 	int	 jumped = 0;
 	unsigned int c;
 
@@ -127,16 +140,20 @@ walk_name(const unsigned char *m, size_t len, size_t *off, size_t end,
 		}
 		if (c & 0xc0)
 			return -1;
-		total += c + 1;
-		if (total > 255)
+		if (c + 1 > 255 - total)
 			return -1;
+		if (c > len - pos - 1 || (!jumped && c > end - pos - 1))
+			return -1;
+		/* The expanded name, lower case, into name (255 bytes). */
+		for (i = 0; name != NULL && i <= c; i++)
+			name[total + i] = (i > 0 && m[pos + i] >= 'A' &&
+			    m[pos + i] <= 'Z') ? m[pos + i] + 32 : m[pos + i];
+		total += c + 1;
 		if (c == 0) {
 			if (!jumped)
 				next = pos + 1;
 			break;
 		}
-		if (c > len - pos - 1 || (!jumped && c > end - pos - 1))
-			return -1;
 		pos += c + 1;
 	}
 	*off = next;
@@ -145,35 +162,44 @@ walk_name(const unsigned char *m, size_t len, size_t *off, size_t end,
 	return 0;
 }
 
-/* The expected UDP limit from the query bytes alone: the largest class of
- * an OPT RR the harness finds in the additional section, clamped. */
+/*
+ * Looks at the query bytes alone.  Returns the largest UDP limit the reply
+ * may have: the largest class of an OPT RR in the additional section,
+ * clamped to 512..1232, else 512.  *is_whole is set if the message is one
+ * question without pointers, no answer or authority RRs, and additional RRs
+ * that end exactly at the end of the message: anything else must get
+ * FORMERR (RFC 1035 4.1, RFC 6891 7).
+ */
 static size_t
-udp_limit_from_bytes(const unsigned char *m, size_t len)
+look_at_query(const unsigned char *m, size_t len, int *is_whole)
 {
-	size_t	 off = 12, i, n, limit = 512, end;
+	size_t	 off = 12, i, n, limit = 512;
 	unsigned int type, class, rdlen;
 
-	if (len < 12 || get16(m + 4) != 1)
+	*is_whole = 0;
+	if (len < 12 || get16(m + 4) != 1 || get16(m + 6) != 0 ||
+	    get16(m + 8) != 0)
 		return 512;
-	if (walk_name(m, len, &off, len, 0, NULL) == -1 || len - off < 4)
+	if (walk_name(m, len, &off, len, 0, NULL, NULL) == -1 ||
+	    len - off < 4)
 		return 512;
 	off += 4;
-	n = get16(m + 6) + get16(m + 8) + get16(m + 10);
+	n = get16(m + 10);
 	for (i = 0; i < n; i++) {
-		if (walk_name(m, len, &off, len, 1, NULL) == -1 ||
+		if (walk_name(m, len, &off, len, 1, NULL, NULL) == -1 ||
 		    len - off < 10)
-			break;
+			return limit;
 		type = get16(m + off);
 		class = get16(m + off + 2);
 		rdlen = get16(m + off + 8);
 		off += 10;
 		if (rdlen > len - off)
-			break;
-		end = off + rdlen;
-		off = end;
-		if (type == 41 && i >= n - get16(m + 10) && class > limit)
+			return limit;
+		off += rdlen;
+		if (type == 41 && class > limit)
 			limit = class < 1232 ? class : 1232;
 	}
+	*is_whole = off == len;
 	return limit;
 }
 
@@ -189,7 +215,8 @@ static void
 parse_reply(const unsigned char *m, size_t len, uint32_t ttl,
     struct parsed *p)
 {
-	size_t		 off = 12, start, end, wire, sec, i, rr;
+	size_t		 off = 12, start, end, wire, sec, i, rr, qlen = 0;
+	unsigned char	 qname[255], owner[255];
 	unsigned int	 type, class, rdlen;
 	uint32_t	 rttl;
 
@@ -199,7 +226,7 @@ parse_reply(const unsigned char *m, size_t len, uint32_t ttl,
 		p->counts[i] = get16(m + 4 + 2 * i);
 	CHECK(p->counts[0] <= 1);
 	if (p->counts[0] == 1) {
-		CHECK(walk_name(m, len, &off, len, 0, NULL) == 0);
+		CHECK(walk_name(m, len, &off, len, 0, &qlen, qname) == 0);
 		CHECK(len - off >= 4);
 		off += 4;
 		p->question_len = off - 12;
@@ -207,7 +234,16 @@ parse_reply(const unsigned char *m, size_t len, uint32_t ttl,
 	for (sec = 1; sec < 4; sec++) {
 		for (rr = 0; rr < p->counts[sec]; rr++) {
 			start = off;
-			CHECK(walk_name(m, len, &off, len, 1, &wire) == 0);
+			CHECK(walk_name(m, len, &off, len, 1, &wire, owner) ==
+			    0);
+			/* Answers are owned by the question's name, the
+			 * authority's SOA by the zone (RFC 2308 3). */
+			if (sec == 1)
+				CHECK(p->counts[0] == 1 && wire == qlen &&
+				    memcmp(owner, qname, qlen) == 0);
+			if (sec == 2)
+				CHECK(wire == config.zone_len &&
+				    memcmp(owner, config.zone, wire) == 0);
 			CHECK(len - off >= 10);
 			type = get16(m + off);
 			class = get16(m + off + 2);
@@ -216,6 +252,7 @@ parse_reply(const unsigned char *m, size_t len, uint32_t ttl,
 			rdlen = get16(m + off + 8);
 			off += 10;
 			CHECK(rdlen <= len - off);
+			CHECK(sec != 2 || type == 6);
 			end = off + rdlen;
 			if (type == 41) {
 				/* OPT: additional only, once, root owner. */
@@ -240,14 +277,14 @@ parse_reply(const unsigned char *m, size_t len, uint32_t ttl,
 				CHECK(rdlen == 16);
 				break;
 			case 2:
-				CHECK(walk_name(m, len, &off, end, 1, NULL) ==
-				    0 && off == end);
+				CHECK(walk_name(m, len, &off, end, 1, NULL, NULL)
+				    == 0 && off == end);
 				break;
 			case 6:
-				CHECK(walk_name(m, len, &off, end, 1, NULL) ==
-				    0);
-				CHECK(walk_name(m, len, &off, end, 1, NULL) ==
-				    0);
+				CHECK(walk_name(m, len, &off, end, 1, NULL, NULL)
+				    == 0);
+				CHECK(walk_name(m, len, &off, end, 1, NULL, NULL)
+				    == 0);
 				CHECK(end - off == 20);
 				CHECK(((uint32_t)get16(m + off + 16) << 16 |
 				    get16(m + off + 18)) == ttl);
@@ -269,6 +306,7 @@ check_reply(const unsigned char *msg, size_t len, const unsigned char *out,
 {
 	size_t	 limit, qlimit;
 	unsigned int rcode;
+	int	 is_whole;
 
 	if (len < 12 || (msg[2] & 0x80)) {
 		CHECK(n == 0);
@@ -276,11 +314,11 @@ check_reply(const unsigned char *msg, size_t len, const unsigned char *out,
 	}
 	CHECK(n > 0);
 	CHECK(n <= TCP_LIMIT);
+	limit = look_at_query(msg, len, &is_whole);
 	if (!is_tcp) {
 		qlimit = 512;
 		if (q->has_edns && q->edns_size > 512)
 			qlimit = q->edns_size < 1232 ? q->edns_size : 1232;
-		limit = udp_limit_from_bytes(msg, len);
 		CHECK(n <= qlimit);
 		CHECK(n <= limit);
 		CHECK(qlimit <= limit);
@@ -295,6 +333,8 @@ check_reply(const unsigned char *msg, size_t len, const unsigned char *out,
 	rcode = (out[3] & 0x0f) | (p->has_opt ? p->opt_ext_rcode << 4 : 0);
 	CHECK(rcode == q->rcode);
 	CHECK(p->has_opt == q->has_edns);
+	if ((msg[2] & 0x78) == 0 && !is_whole)
+		CHECK(rcode == 1);
 	if (is_tcp)
 		CHECK(!(out[2] & 0x02));
 	if (out[2] & 0x04)
