@@ -1,0 +1,33 @@
+#!/bin/sh
+# tests/lab.sh: the short failover lab (tests/lab/run.sh --short) as a test suite:
+# Unbound and Knot Resolver, the server in use goes dark / is drained, TTL 5 s.
+# One line per run: pass / FAIL (failover slower than TTL + 5 s, or a drained
+# server causing a client-visible failure) / skip (not root, no network
+# namespaces, a tool missing).  Exit 0 iff no FAIL.  About 2 minutes.
+cd "$(dirname "$0")/.." || exit 1
+skip() { echo "skip: lab: $1"; exit 0; }
+[ "$(id -u)" = 0 ] || skip "needs root (network namespaces)"
+for t in ip nsd udpsvd unbound kresd dig; do
+	command -v $t >/dev/null 2>&1 || skip "$t not installed"
+done
+py=python3
+/usr/bin/python3 -c 'import dns.message' 2>/dev/null && py=/usr/bin/python3
+$py -c 'import dns.message' 2>/dev/null || skip "python3-dnspython not installed"
+ns=folprobe$$
+ip netns add $ns 2>/dev/null || skip "cannot create network namespaces"
+ip netns del $ns
+[ -x ./failoverdns ] || { echo "FAIL: lab: ./failoverdns not built"; exit 1; }
+out=$(mktemp -d /tmp/failoverdns-labout.XXXXXX) || exit 1
+timeout 600 bash tests/lab/run.sh --short --out "$out" >"$out/log" 2>&1
+rc=$?
+fail=0
+if [ -s "$out/checks.txt" ]; then
+	cat "$out/checks.txt"
+	grep -q '^FAIL' "$out/checks.txt" && fail=1
+fi
+if [ $rc != 0 ]; then
+	echo "FAIL: lab: run.sh exited $rc: $(grep -v ' event ' "$out/log" | tail -n 3 | tr '\n' ' ')"
+	fail=1
+fi
+[ $fail = 0 ] && rm -rf "$out" || echo "# lab output kept in $out" >&2
+exit $fail

@@ -1,0 +1,334 @@
+#!/usr/bin/python3
+"""report.py: turn the lab's raw records into results.md and one SVG timeline per scenario.
+
+usage: report.py [--check TTL] OUTDIR
+Reads OUTDIR/raw/RESOLVER-SCENARIO.{csv,events} and OUTDIR/versions.txt, writes
+OUTDIR/results.md and OUTDIR/SCENARIO.svg.  With --check TTL also writes
+OUTDIR/checks.txt: one `pass: NAME` or `FAIL: NAME: reason` line per run
+(failover slower than TTL + 5 s, or a drained server causing a client-visible
+failure, fails).  Standard library only.
+"""
+import glob
+import os
+import sys
+
+S1, S2 = "198.51.100.11", "198.51.100.12"
+RESOLVERS = ["unbound", "named", "kresd", "pdns"]
+NAMES = {"unbound": "Unbound", "named": "BIND 9", "kresd": "Knot Resolver", "pdns": "PowerDNS Recursor"}
+SCENARIOS = ["share", "dark", "stop", "drain", "webdies", "back", "geo"]
+TITLES = {
+    "share": "both up",
+    "dark": "the server in use goes dark (link down)",
+    "stop": "the server in use: failoverdns stopped (port unreachable)",
+    "drain": "the server in use is drained (-d file)",
+    "webdies": "the server in use: web service dies (-c health check)",
+    "back": "the server in use goes dark, then comes back",
+    "geo": "geo: server1 150 ms further away",
+}
+FAILURES = ["dark", "stop", "drain", "webdies"]
+
+
+class Row:
+    def __init__(self, line):
+        f = line.rstrip("\n").split(",")
+        self.t = float(f[1])
+        self.lat = float(f[2]) if f[2] else None
+        self.rcode = f[3]
+        self.addrs = f[4]
+        self.ttl = int(f[5]) if f[5] else None
+
+    def ok(self):
+        return self.rcode == "NOERROR" and self.addrs != ""
+
+    def kind(self):
+        if not self.ok():
+            return "fail"
+        if self.addrs == S1:
+            return "s1"
+        if self.addrs == S2:
+            return "s2"
+        return "other"
+
+
+def load(raw, r, sc):
+    csv, ev = os.path.join(raw, "%s-%s.csv" % (r, sc)), os.path.join(raw, "%s-%s.events" % (r, sc))
+    if not os.path.exists(csv) or not os.path.exists(ev):
+        return None
+    with open(csv) as f:
+        rows = [Row(l) for l in f.readlines()[1:] if l.count(",") == 5]
+    events, ttl = {}, None
+    with open(ev) as f:
+        for l in f:
+            k, v = l.split()
+            if k == "ttl":
+                ttl = int(v)
+            elif k == "victim":
+                events["victim"] = v
+            else:
+                events[k] = float(v)
+    return {"rows": rows, "events": events, "ttl": ttl}
+
+
+def share(rows):
+    n1 = sum(1 for x in rows if x.kind() == "s1")
+    n2 = sum(1 for x in rows if x.kind() == "s2")
+    if n1 + n2 == 0:
+        return "–"
+    return "%d %% / %d %%" % (round(100.0 * n1 / (n1 + n2)), round(100.0 * n2 / (n1 + n2)))
+
+
+def worst(rows):
+    if not rows:
+        return "–"
+    if any(x.lat is None for x in rows):
+        return "timeout"
+    return "%.0f" % max(x.lat for x in rows)
+
+
+def analyse(d, sc):
+    rows, ev = d["rows"], d["events"]
+    res = {"failures": sum(1 for x in rows if not x.ok()), "n": len(rows),
+           "nofresh": "nofresh" in ev, "setup_failed": "setup-failed" in ev}
+    end = ev.get("end", rows[-1].t if rows else 0)
+    if sc in ("share", "geo"):
+        res["share"] = share(rows)
+        res["worst"] = worst(rows)
+        res["t0"] = ev.get("start", rows[0].t if rows else 0)
+    victim = ev.get("victim", "s1")
+    survivor = "s2" if victim == "s1" else "s1"
+    res["victim"] = victim
+    if sc in ("share", "geo"):
+        pass
+    elif sc in FAILURES and sc in ev:
+        t0 = ev[sc]
+        before = [x for x in rows if x.t < t0]
+        after = [x for x in rows if x.t >= t0]
+        bad = [i for i, x in enumerate(after) if x.kind() != survivor]
+        if not bad:
+            res["failover"] = 0.0
+        elif bad[-1] == len(after) - 1:
+            res["failover"] = None          # never, within the window
+        else:
+            res["failover"] = after[bad[-1] + 1].t - t0
+        prev = [x for x in before if x.ok()]
+        res["cached"] = max(0.0, prev[-1].ttl - (t0 - prev[-1].t)) if prev and prev[-1].ttl is not None else None
+        res["cached_from"] = prev[-1].kind() if prev else None
+        res["victim_share"] = share(before)
+        res["after_fail"] = sum(1 for x in after if not x.ok())
+        res["worst"] = worst(after)
+        res["share"] = share(before)
+        res["window"] = end - t0
+        res["t0"] = t0
+    elif sc == "back" and "back" in ev:
+        t0 = ev["back"]
+        after = [x for x in rows if x.t >= t0]
+        first = [x for x in after if x.kind() == victim]
+        res["back_after"] = first[0].t - t0 if first else None
+        res["window"] = end - t0
+        res["share"] = share(after)
+        res["worst"] = worst([x for x in rows if x.t >= ev.get("dark", t0)])
+        res["t0"] = t0
+    return res
+
+
+def fmt_s(v, window=None):
+    if v is None:
+        return "> %.0f" % window if window else "never"
+    return "%.1f" % v
+
+
+# ---------------------------------------------------------------- SVG
+
+def svg(sc, runs, path, ttl):
+    W, LEFT, RIGHT, PANEL, TOP = 900, 150, 20, 84, 58
+    lanes = [("s1", "server1 " + S1.split(".")[-1]), ("s2", "server2 " + S2.split(".")[-1]), ("fail", "failure")]
+    items = [(r, d, a) for r, d, a in runs if d["rows"]]
+    H = TOP + PANEL * len(items) + 50
+    # x range relative to the main event
+    lo, hi = 0.0, 0.0
+    for r, d, a in items:
+        t0 = a.get("t0", d["rows"][0].t)
+        lo = min(lo, max(d["rows"][0].t - t0, -(ttl + 8) if sc in FAILURES else -(ttl + 10)))
+        hi = max(hi, d["events"].get("end", d["rows"][-1].t) - t0)
+    if sc in ("share", "geo"):
+        lo = 0.0
+    span = (hi - lo) or 1.0
+
+    def X(t):
+        return LEFT + (t - lo) / span * (W - LEFT - RIGHT)
+
+    out = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" font-family="sans-serif" font-size="12">' % (W, H),
+           '<rect width="100%" height="100%" fill="white"/>',
+           '<text x="10" y="20" font-size="15" font-weight="bold">%s</text>' % TITLES[sc],
+           '<text x="10" y="38" fill="#555">one dot per client query (every 200 ms); x: seconds after %s; colour: latency '
+           '(green &lt; 50 ms, orange &lt; 500 ms, red slower, black x: failed or timed out)</text>'
+           % ("the start" if sc in ("share", "geo") else "the event")]
+    for k, (r, d, a) in enumerate(items):
+        y0 = TOP + k * PANEL
+        label = NAMES.get(r, r)
+        if sc not in ("share", "geo"):
+            label += " (on server%s)" % a.get("victim", "s1")[1]
+        out.append('<text x="10" y="%d" font-weight="bold" font-size="11">%s</text>' % (y0 + 2, label))
+        for j, (kind, label) in enumerate(lanes):
+            y = y0 + 14 + j * 20
+            out.append('<text x="%d" y="%d" text-anchor="end" fill="#333">%s</text>' % (LEFT - 6, y + 4, label))
+            out.append('<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#ddd"/>' % (LEFT, y, W - RIGHT, y))
+        t0 = a.get("t0", d["rows"][0].t)
+        for name, t in sorted(((k, v) for k, v in d["events"].items() if isinstance(v, float)), key=lambda e: e[1]):
+            if name in ("start", "end", "nofresh", "setup-failed") or not lo <= t - t0 <= hi:
+                continue
+            x = X(t - t0)
+            out.append('<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" stroke="#36c" stroke-dasharray="4,3"/>' % (x, y0 + 4, x, y0 + 64))
+            out.append('<text x="%.1f" y="%d" fill="#36c" font-size="10">%s</text>' % (x + 3, y0 + 8, name))
+        for x in d["rows"]:
+            rt = x.t - t0
+            if not lo <= rt <= hi:
+                continue
+            kind = x.kind()
+            j = {"s1": 0, "s2": 1}.get(kind, 2)
+            y = y0 + 14 + j * 20
+            if kind in ("fail", "other"):
+                out.append('<text x="%.1f" y="%d" text-anchor="middle" font-size="11">x</text>' % (X(rt), y + 4))
+                continue
+            col = "#2a2" if x.lat < 50 else ("#e90" if x.lat < 500 else "#d22")
+            out.append('<circle cx="%.1f" cy="%d" r="2.6" fill="%s"><title>%.1f s: %s %.1f ms ttl %s</title></circle>'
+                       % (X(rt), y, col, rt, x.addrs, x.lat, x.ttl))
+    # axis
+    ya = TOP + PANEL * len(items) + 8
+    out.append('<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#000"/>' % (LEFT, ya, W - RIGHT, ya))
+    step = 5 if span <= 60 else 10
+    t = step * int(lo / step)
+    while t <= hi:
+        if t >= lo:
+            out.append('<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" stroke="#000"/>' % (X(t), ya, X(t), ya + 4))
+            out.append('<text x="%.1f" y="%d" text-anchor="middle">%d</text>' % (X(t), ya + 17, t))
+        t += step
+    out.append('<text x="%d" y="%d" text-anchor="middle">seconds</text>' % ((LEFT + W - RIGHT) // 2, ya + 34))
+    out.append("</svg>")
+    with open(path, "w") as f:
+        f.write("\n".join(out) + "\n")
+
+
+# ---------------------------------------------------------------- main
+
+def main():
+    args = sys.argv[1:]
+    check = None
+    if args[:1] == ["--check"]:
+        check, args = int(args[1]), args[2:]
+    outdir = args[0]
+    raw = os.path.join(outdir, "raw")
+    present = set(os.path.basename(p)[:-4] for p in glob.glob(os.path.join(raw, "*.csv")))
+    resolvers = [r for r in RESOLVERS if any(p.startswith(r + "-") for p in present)]
+    scenarios = [s for s in SCENARIOS if any(p.endswith("-" + s) for p in present)]
+    data = {}
+    for r in resolvers:
+        for s in scenarios:
+            d = load(raw, r, s)
+            if d is not None:
+                data[(r, s)] = (d, analyse(d, s))
+    ttl = max([d["ttl"] or 0 for d, a in data.values() if d["ttl"]] + [0])
+    fttl = max([d["ttl"] or 0 for (r, s), (d, a) in data.items() if s not in ("share", "geo")] + [ttl])
+
+    md = ["# Failover lab results", ""]
+    vf = os.path.join(outdir, "versions.txt")
+    if os.path.exists(vf):
+        md += ["```"] + open(vf).read().rstrip("\n").split("\n") + ["```", ""]
+    md += ["Made by `tests/lab/run.sh` (see tests/lab/README.md). Each cell is one run with a",
+           "freshly started resolver (empty cache) and fresh servers; the client asks the resolver",
+           "for `www.example.com A` every 200 ms and gives up on a query after 3 s.", ""]
+    fs = [s for s in scenarios if s in FAILURES]
+    if fs:
+        md += ["## Failure scenarios (TTL %d s)" % fttl, "",
+               "The event hits the server the resolver is using: it is triggered right after the client",
+               "received a freshly fetched answer, from server1 or server2 (*on*), so the resolver holds",
+               "that server's answer for about one TTL after the event (*cached*: what was left of",
+               "its TTL at the event).",
+               "*All on survivor after*: seconds from the event until every later answer was the other",
+               "server's; *beyond cache*: the part of it after the cached answer expired.",
+               "*Failures*: client queries that got no address (SERVFAIL, timeout...), whole run.",
+               "*Worst latency*: slowest client answer after the event.", "",
+               "| resolver | scenario | on | all on survivor after (s) | cached (s) | beyond cache (s) | failures | worst latency (ms) |",
+               "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |"]
+        for r in resolvers:
+            for s in fs:
+                if (r, s) not in data:
+                    continue
+                d, a = data[(r, s)]
+                if "t0" not in a:
+                    md.append("| %s | %s | | setup failed | | | | |" % (NAMES[r], s))
+                    continue
+                fo, ca = a["failover"], a["cached"]
+                beyond = "–" if fo is None or ca is None else "%.1f" % max(0.0, fo - ca)
+                cached = "–" if ca is None else "%.1f" % ca
+                md.append("| %s | %s | server%s | %s | %s | %s | %d | %s |" % (
+                    NAMES[r], s + (" *" if a["nofresh"] else ""), a["victim"][1], fmt_s(fo, a["window"]),
+                    cached, beyond, a["failures"], a["worst"]))
+        md += ["", "`*`: no freshly fetched answer seen within the wait; the event hit server1 anyway.", ""]
+    if "back" in scenarios:
+        md += ["## The server comes back (TTL %d s)" % fttl, "",
+               "The server in use goes dark right after a fresh answer from it and comes back TTL + 5 s",
+               "later. *Traffic again after*: seconds from its return until the client first gets its",
+               "answer again; *share after*: server1 / server2 answers after its return.", "",
+               "| resolver | on | traffic again after (s) | failures | worst latency (ms) | share after |",
+               "| --- | --- | ---: | ---: | ---: | --- |"]
+        for r in resolvers:
+            if (r, "back") in data:
+                d, a = data[(r, "back")]
+                if "t0" not in a:
+                    md.append("| %s | | setup failed | | | |" % NAMES[r])
+                    continue
+                md.append("| %s | server%s | %s | %d | %s | %s |" % (NAMES[r], a["victim"][1], fmt_s(a["back_after"], a["window"]),
+                                                          a["failures"], a["worst"], a["share"]))
+        md.append("")
+    ss = [s for s in ("share", "geo") if s in scenarios]
+    if ss:
+        md += ["## Share of answers (TTL 1 s, 30 s)", "",
+               "TTL 1 s so that the resolver chooses a server about once a second (Knot Resolver",
+               "and PowerDNS Recursor keep answers at least 5 s and 1 s). geo: server1's answers",
+               "delayed 150 ms (NFQUEUE, tests/lab/nfqdelay.c).", "",
+               "| resolver | " + " | ".join("%s: server1 / server2" % s for s in ss) + " | " +
+               " | ".join("%s: failures" % s for s in ss) + " |",
+               "| --- | " + " | ".join("---" for s in ss) + " | " + " | ".join("---:" for s in ss) + " |"]
+        for r in resolvers:
+            cells, fails = [], []
+            for s in ss:
+                if (r, s) in data and "t0" in data[(r, s)][1]:
+                    cells.append(data[(r, s)][1]["share"])
+                    fails.append(str(data[(r, s)][1]["failures"]))
+                else:
+                    cells.append("–")
+                    fails.append("–")
+            md.append("| %s | %s | %s |" % (NAMES[r], " | ".join(cells), " | ".join(fails)))
+        md.append("")
+    md += ["## Timelines", ""]
+    for s in scenarios:
+        runs = [(r, data[(r, s)][0], data[(r, s)][1]) for r in resolvers if (r, s) in data]
+        svg(s, runs, os.path.join(outdir, s + ".svg"), fttl if s not in ("share", "geo") else 1)
+        md += ["### %s" % TITLES[s], "", "![%s](%s.svg)" % (TITLES[s], s), ""]
+    with open(os.path.join(outdir, "results.md"), "w") as f:
+        f.write("\n".join(md))
+
+    if check is not None:
+        lines = []
+        for (r, s), (d, a) in sorted(data.items()):
+            name = "lab-%s-%s" % (r, s)
+            if "t0" not in a:
+                lines.append("FAIL: %s: setup failed" % name)
+                continue
+            why = []
+            if s in FAILURES:
+                if a["failover"] is None:
+                    why.append("clients never all on server2 within %.0f s" % a["window"])
+                elif a["failover"] > check + 5:
+                    why.append("failover took %.1f s > TTL+5" % a["failover"])
+                if s in ("drain", "webdies") and a["failures"]:
+                    why.append("%d client-visible failures" % a["failures"])
+            lines.append("FAIL: %s: %s" % (name, "; ".join(why)) if why else "pass: %s" % name)
+        with open(os.path.join(outdir, "checks.txt"), "w") as f:
+            f.write("\n".join(lines) + "\n")
+        print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

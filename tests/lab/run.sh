@@ -1,0 +1,466 @@
+#!/bin/bash
+# tests/lab/run.sh: the failover lab.  A small internet in network namespaces:
+#
+#   root   198.51.100.1   NSD: ".", "com.", "lab."  (fake root; server hosts in lab.)
+#   excom  198.51.100.2   NSD: example.com  (www TTL NS server1.lab. / server2.lab.)
+#   s1     198.51.100.11  failoverdns under udpsvd, answers www.example.com A 198.51.100.11
+#   s2     198.51.100.12  failoverdns under udpsvd, answers www.example.com A 198.51.100.12
+#   res    198.51.100.53  one recursive resolver at a time + the client probe
+#   sw     -              the bridge joining them all
+#
+# Documentation addresses only, no route out of the lab, everything torn down by
+# traps.  For each resolver and scenario: fresh servers, a freshly started
+# resolver (empty cache), a client asking every 200 ms, an event, the answers
+# recorded; report.py turns the records into a Markdown table and SVG timelines.
+#
+# usage: run.sh [--short] [--ttl N] [--resolvers "unbound named kresd pdns"]
+#               [--scenarios "share dark stop drain back geo webdies"]
+#               [--out DIR] [--binary PATH] [--stand-in]
+#   --short      CI variant: unbound and kresd, dark and drain, TTL 5, checks
+#                written to OUT/checks.txt (pass:/FAIL: lines)
+#   --stand-in   serve www.example.com from NSD instead of failoverdns
+# Needs root, iproute2, nsd, ipsvd (udpsvd), unbound, bind9, knot-resolver,
+# pdns-recursor, python3-dnspython, dnsutils; geo also cc, libnetfilter-queue-dev
+# and iptables.
+set -u
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+TTL=10
+RESOLVERS="unbound named kresd pdns"
+SCENARIOS="share dark stop drain back geo webdies"
+OUT=
+BIN=$REPO/failoverdns
+STANDIN=0
+SHORT=0
+while [ $# -gt 0 ]; do
+	case $1 in
+	--short) SHORT=1; TTL=5; RESOLVERS="unbound kresd"; SCENARIOS="dark drain" ;;
+	--ttl) TTL=$2; shift ;;
+	--resolvers) RESOLVERS=$2; shift ;;
+	--scenarios) SCENARIOS=$2; shift ;;
+	--out) OUT=$2; shift ;;
+	--binary) BIN=$2; shift ;;
+	--stand-in) STANDIN=1 ;;
+	*) echo "usage: run.sh [--short] [--ttl N] [--resolvers LIST] [--scenarios LIST] [--out DIR] [--binary PATH] [--stand-in]" >&2; exit 1 ;;
+	esac
+	shift
+done
+[ -n "$OUT" ] || OUT=$REPO/docs/lab
+[ "$(id -u)" = 0 ] || { echo "run.sh: needs root (network namespaces)" >&2; exit 77; }
+
+PY=python3
+/usr/bin/python3 -c 'import dns.message' 2>/dev/null && PY=/usr/bin/python3
+INTERVAL=0.2            # client probe period (s)
+PTIMEOUT=3              # client gives up on a query after this (s)
+SHARE_TTL=1             # share and geo: TTL 1 so that each run holds many choices
+SHARE_SECS=30
+BACK_SECS=30            # how long to watch for server1 getting traffic again
+POST=$((TTL + 8))       # watch this long after a failure event
+DELAY_MS=150            # geo
+
+NET=198.51.100
+ROOT=$NET.1 EXCOM=$NET.2 S1=$NET.11 S2=$NET.12 RES=$NET.53
+P=fol$(printf %x $$)    # namespace and interface prefix, unique to this run
+W=$(mktemp -d /tmp/failoverdns-lab.XXXXXX)
+PIDS=$W/pids
+: >"$PIDS"
+
+log() { printf "%s lab: %s\n" "$(date +%T.%N | cut -c1-12)" "$*" >&2; }
+
+# --- processes: every one we start is recorded, and only those are killed ---
+spawn() {       # spawn NS LOGFILE CMD...: start CMD in namespace NS, echo its PID
+	local ns=$1 lf=$2
+	shift 2
+	ip netns exec "$P$ns" "$@" </dev/null >>"$lf" 2>&1 &
+	echo $! >>"$PIDS"
+	echo $!
+}
+alive() {       # alive PID: running (not gone, not a zombie); /proc, as ps is slow here
+	local st
+	st=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	st=${st##*) }
+	[ "${st%% *}" != Z ]
+}
+children() {    # children PID: its direct children
+	cat /proc/"$1"/task/*/children 2>/dev/null
+}
+killtree() {    # killtree PID: the process and its direct children (supervised programs)
+	local pid=$1 kids
+	kids=$(children "$pid")
+	kill "$pid" $kids 2>/dev/null
+	for _ in $(seq 30); do
+		alive "$pid" || break
+		sleep 0.1
+	done
+	for pid in $pid $kids; do
+		alive "$pid" && kill -9 "$pid" 2>/dev/null
+	done
+	return 0
+}
+cleanup() {
+	local pid ns
+	trap - EXIT INT TERM
+	if [ -s "$PIDS" ]; then
+		while read -r pid; do
+			alive "$pid" && killtree "$pid"
+		done <"$PIDS"
+	fi
+	for ns in sw root excom s1 s2 res; do
+		ip netns del "$P$ns" 2>/dev/null
+	done
+	rm -rf "$W"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# --- the network ---
+setup_net() {
+	local h ns addr i=0
+	ip netns add "${P}sw" || return 1
+	ip -n "${P}sw" link add br0 type bridge || return 1
+	ip -n "${P}sw" link set br0 up
+	ip -n "${P}sw" link set lo up
+	for h in root:$ROOT excom:$EXCOM s1:$S1 s2:$S2 res:$RES; do
+		ns=${h%%:*} addr=${h#*:} i=$((i + 1))
+		ip netns add "$P$ns" || return 1
+		ip netns exec "$P$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+		ip netns exec "$P$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
+		ip link add "${P}a$i" type veth peer name "${P}b$i" || return 1
+		ip link set "${P}a$i" netns "$P$ns"
+		ip link set "${P}b$i" netns "${P}sw"
+		ip -n "$P$ns" link set "${P}a$i" name eth0
+		ip -n "$P$ns" addr add "$addr/24" dev eth0
+		ip -n "$P$ns" link set eth0 up
+		ip -n "$P$ns" link set lo up
+		ip -n "${P}sw" link set "${P}b$i" master br0
+		ip -n "${P}sw" link set "${P}b$i" up
+	done
+	# no default route anywhere: nothing can leave the lab
+	for ns in root excom s1 s2 res; do
+		if ip -n "$P$ns" route show default | grep -q .; then
+			log "namespace $ns has a default route"; return 1
+		fi
+	done
+}
+
+# --- zones and the two NSD servers of the fake internet ---
+nsd_conf() {    # nsd_conf DIR ADDR ZONE:FILE...
+	local d=$1 a=$2 z
+	shift 2
+	cat >"$d/nsd.conf" <<EOF
+server:
+	ip-address: $a
+	port: 53
+	do-ip6: no
+	username: ""
+	chroot: ""
+	zonesdir: "$d"
+	pidfile: "$d/nsd.pid"
+	database: ""
+	zonelistfile: "$d/zone.list"
+	xfrdfile: "$d/xfrd.state"
+	xfrdir: "$d"
+	logfile: "$d/nsd.log"
+	server-count: 1
+	verbosity: 1
+remote-control:
+	control-enable: no
+EOF
+	for z in "$@"; do
+		printf 'zone:\n\tname: "%s"\n\tzonefile: "%s"\n' "${z%%:*}" "${z#*:}" >>"$d/nsd.conf"
+	done
+}
+setup_dns() {
+	mkdir -p "$W/root" "$W/excom"
+	cat >"$W/root/root.zone" <<EOF
+\$TTL 86400
+.		IN SOA a.root.lab. hostmaster.lab. 1 1800 900 604800 86400
+.		IN NS  a.root.lab.
+com.		IN NS  a.root.lab.
+lab.		IN NS  a.root.lab.
+a.root.lab.	IN A   $ROOT
+EOF
+	cat >"$W/root/com.zone" <<EOF
+\$TTL 86400
+com.		IN SOA a.root.lab. hostmaster.lab. 1 1800 900 604800 86400
+com.		IN NS  a.root.lab.
+example.com.	IN NS  ns.example.com.
+ns.example.com.	IN A   $EXCOM
+EOF
+	cat >"$W/root/lab.zone" <<EOF
+\$TTL 3600
+lab.		IN SOA a.root.lab. hostmaster.lab. 1 1800 900 604800 3600
+lab.		IN NS  a.root.lab.
+a.root.lab.	IN A   $ROOT
+server1.lab.	IN A   $S1
+server2.lab.	IN A   $S2
+EOF
+	cat >"$W/excom/example.com.zone" <<EOF
+\$TTL 3600
+example.com.	IN SOA ns.example.com. hostmaster.example.com. 1 1800 900 604800 3600
+example.com.	IN NS  ns.example.com.
+ns		IN A   $EXCOM
+www	$TTL	IN NS  server1.lab.
+www	$TTL	IN NS  server2.lab.
+EOF
+	printf '.\t3600000\tNS\ta.root.lab.\na.root.lab.\t3600000\tA\t%s\n' "$ROOT" >"$W/root.hints"
+	nsd_conf "$W/root" "$ROOT" .:root.zone com.:com.zone lab.:lab.zone
+	nsd_conf "$W/excom" "$EXCOM" example.com.:example.com.zone
+	spawn root "$W/root/out.log" nsd -d -c "$W/root/nsd.conf" >/dev/null
+	spawn excom "$W/excom/out.log" nsd -d -c "$W/excom/nsd.conf" >/dev/null
+	wait_answer root "$ROOT" lab. && wait_answer excom "$EXCOM" example.com.
+}
+wait_answer() { # wait_answer NS SERVER QNAME: until SERVER answers (at most ~10 s)
+	local i
+	for i in $(seq 40); do
+		ip netns exec "$P$1" dig +tries=1 +time=1 +norecurse @"$2" "$3" SOA 2>/dev/null |
+			grep -q 'status: NOERROR' && return 0
+		sleep 0.25
+	done
+	log "no answer from $2 for $3"
+	return 1
+}
+
+# --- server1 / server2 ---
+SRV_PID_s1= SRV_PID_s2= WEB_PID_s1= WEB_PID_s2= NFQ_PID=
+start_server() {        # start_server s1|s2 TTL
+	local s=$1 ttl=$2 addr name d check=
+	[ "$s" = s1 ] && addr=$S1 name=server1 || addr=$S2 name=server2
+	d=$W/$s
+	mkdir -p "$d"
+	rm -f "$d/down"
+	# the "web service" on the server: a TCP listener on port 80
+	eval "WEB_PID_$s=\$(spawn $s \"\$d/web.log\" \"\$PY\" \"\$HERE/web.py\" $addr 80 1800)"
+	if [ "$STANDIN" = 1 ]; then
+		cat >"$d/www.zone" <<EOF
+\$TTL $ttl
+www.example.com.	IN SOA server1.lab. hostmaster.www.example.com. 1 86400 7200 1209600 $ttl
+www.example.com.	IN NS server1.lab.
+www.example.com.	IN NS server2.lab.
+www.example.com.	IN A $addr
+EOF
+		nsd_conf "$d" "$addr" www.example.com.:www.zone
+		eval "SRV_PID_$s=\$(spawn $s \"\$d/dns.log\" nsd -d -c \"\$d/nsd.conf\")"
+	else
+		[ "$HAVE_CHECK" = 1 ] && check="-c $addr:80"
+		eval "SRV_PID_$s=\$(spawn $s \"\$d/dns.log\" udpsvd -l $name $addr 53 \
+			\"\$BIN\" -v -t $ttl -d \"\$d/down\" $check \
+			-n server1.lab -n server2.lab www.example.com $addr)"
+	fi
+	wait_answer res "$addr" www.example.com.
+}
+stop_server() { # stop_server s1|s2: the DNS service only (host stays up)
+	local v=SRV_PID_$1
+	[ -n "${!v}" ] && killtree "${!v}"
+	eval "SRV_PID_$1="
+}
+stop_all_servers() {
+	local s v
+	for s in s1 s2; do
+		stop_server $s
+		v=WEB_PID_$s
+		[ -n "${!v}" ] && killtree "${!v}"
+		eval "WEB_PID_$s="
+		ip -n "$P$s" link set eth0 up
+	done
+	if [ -n "$NFQ_PID" ]; then
+		killtree "$NFQ_PID"
+		NFQ_PID=
+		ip netns exec "${P}s1" iptables-legacy -F OUTPUT
+	fi
+}
+drain() {       # drain s1: failoverdns -d; the NSD stand-in: restart without the zone
+	if [ "$STANDIN" = 1 ]; then
+		stop_server "$1"
+		sed -i '/^zone:/,$d' "$W/$1/nsd.conf"
+		eval "SRV_PID_$1=\$(spawn $1 \"\$W/$1/dns.log\" nsd -d -c \"\$W/$1/nsd.conf\")"
+	else
+		touch "$W/$1/down"
+	fi
+}
+
+# --- resolvers, each from Debian with defaults except: root hints, no DNSSEC ---
+RES_PID=
+start_resolver() {
+	local r=$1 d=$W/res-$1
+	rm -rf "$d"
+	mkdir -p "$d"
+	case $r in
+	unbound)
+		cat >"$d/unbound.conf" <<EOF
+server:
+	interface: $RES
+	access-control: 0.0.0.0/0 allow
+	username: ""
+	chroot: ""
+	directory: "$d"
+	pidfile: "$d/unbound.pid"
+	root-hints: "$W/root.hints"
+	module-config: "iterator"
+	do-daemonize: no
+	use-syslog: no
+	logfile: "$d/unbound.log"
+remote-control:
+	control-enable: no
+EOF
+		RES_PID=$(spawn res "$d/out.log" unbound -d -c "$d/unbound.conf") ;;
+	named)
+		cat >"$d/named.conf" <<EOF
+options {
+	directory "$d";
+	pid-file "$d/named.pid";
+	session-keyfile "$d/session.key";
+	managed-keys-directory "$d";
+	listen-on port 53 { $RES; };
+	listen-on-v6 { none; };
+	recursion yes;
+	allow-query { any; };
+	allow-recursion { any; };
+	dnssec-validation no;
+};
+controls { };
+zone "." { type hint; file "$W/root.hints"; };
+EOF
+		RES_PID=$(spawn res "$d/out.log" named -g -c "$d/named.conf") ;;
+	kresd)
+		cat >"$d/kresd.conf" <<EOF
+log_target('stderr')
+net.listen('$RES', 53, { kind = 'dns' })
+trust_anchors.remove('.')
+modules.load('hints > iterate')
+hints.root({ ['a.root.lab.'] = '$ROOT' })
+cache.open(10 * MB, 'lmdb://$d/cache')
+EOF
+		RES_PID=$(spawn res "$d/out.log" kresd -n -c "$d/kresd.conf" "$d") ;;
+	pdns)
+		: >"$d/recursor.conf"
+		# dont-query: its default list holds the documentation ranges the lab uses
+		RES_PID=$(spawn res "$d/out.log" pdns_recursor --config-dir="$d" --socket-dir="$d" \
+			--daemon=no --write-pid=no --disable-syslog --local-address=$RES \
+			--allow-from=0.0.0.0/0 --hint-file="$W/root.hints" --dnssec=off \
+			--dont-query=) ;;
+	esac
+	# until it answers (priming the root; does not touch www.example.com)
+	local i
+	for i in $(seq 40); do
+		ip netns exec "${P}res" dig +tries=1 +time=1 @$RES lab. SOA 2>/dev/null |
+			grep -q 'status: NOERROR' && return 0
+		sleep 0.25
+	done
+	log "$r does not answer"
+	return 1
+}
+stop_resolver() {
+	[ -n "$RES_PID" ] && killtree "$RES_PID"
+	RES_PID=
+}
+
+# --- one run: fresh servers, fresh resolver, probe, event(s) ---
+event() { echo "$1 $(date +%s.%N)" >>"$EV"; log "  event $1"; }
+VICTIM=s1
+wait_fresh() {  # until the client got a just-fetched answer (bounded); VICTIM = its server
+	local end=$(($(date +%s) + $1)) line seq t lat rc addrs ttl
+	while [ "$(date +%s)" -lt "$end" ]; do
+		line=$(tail -n 1 "$CSV" 2>/dev/null)
+		IFS=, read -r seq t lat rc addrs ttl <<<"$line"
+		if [ -n "$ttl" ] && [ "$ttl" -ge $((TTL - 1)) ]; then
+			case $addrs in
+			"$S1") VICTIM=s1; echo "victim s1" >>"$EV"; return 0 ;;
+			"$S2") VICTIM=s2; echo "victim s2" >>"$EV"; return 0 ;;
+			esac
+		fi
+		sleep 0.1
+	done
+	VICTIM=s1
+	echo "victim s1" >>"$EV"
+	echo "nofresh $(date +%s.%N)" >>"$EV"
+	return 1
+}
+run_one() {
+	local r=$1 sc=$2 ttl=$TTL dur pid
+	case $sc in share|geo) ttl=$SHARE_TTL ;; esac
+	CSV=$OUT/raw/$r-$sc.csv EV=$OUT/raw/$r-$sc.events
+	: >"$EV"
+	log "$r / $sc"
+	start_server s1 $ttl && start_server s2 $ttl || return 1
+	if [ "$sc" = geo ]; then
+		ip netns exec "${P}s1" iptables-legacy -A OUTPUT -p udp --sport 53 -j NFQUEUE --queue-num 7 ||
+			return 1
+		NFQ_PID=$(spawn s1 "$W/nfq.log" "$W/nfqdelay" 7 $DELAY_MS 600)
+	fi
+	start_resolver "$r" || return 1
+	echo "ttl $ttl" >>"$EV"
+	dur=$((3 * TTL + 5 + POST + TTL + 5 + BACK_SECS))
+	pid=$(spawn res "$W/probe.log" "$PY" "$HERE/probe.py" $RES www.example.com. \
+		$INTERVAL $dur $PTIMEOUT "$CSV")
+	event start
+	case $sc in
+	share|geo) sleep $SHARE_SECS ;;
+	dark|stop|drain|webdies)
+		wait_fresh $((3 * TTL + 5))
+		case $sc in
+		dark) event dark; ip -n "$P$VICTIM" link set eth0 down ;;
+		stop) event stop; stop_server $VICTIM ;;
+		drain) event drain; drain $VICTIM ;;
+		webdies) event webdies; local v=WEB_PID_$VICTIM; killtree "${!v}"; eval "WEB_PID_$VICTIM=" ;;
+		esac
+		sleep $POST ;;
+	back)
+		wait_fresh $((3 * TTL + 5))
+		event dark; ip -n "$P$VICTIM" link set eth0 down
+		sleep $((TTL + 5))
+		event back; ip -n "$P$VICTIM" link set eth0 up
+		sleep $BACK_SECS ;;
+	esac
+	event end
+	killtree "$pid"
+	stop_resolver
+	stop_all_servers
+}
+
+versions() {
+	echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+	echo "machine: $(uname -srm), $(nproc) CPUs, $(. /etc/os-release; echo "$PRETTY_NAME")"
+	if [ "$STANDIN" = 1 ]; then
+		echo "servers: NSD stand-in ($(nsd -v 2>&1 | head -n1))"
+	else
+		echo "servers: failoverdns $(git -C "$REPO" describe --always --dirty 2>/dev/null || echo '?') under udpsvd (ipsvd $(dpkg-query -W -f '${Version}' ipsvd 2>/dev/null))"
+	fi
+	echo "unbound: $(unbound -V 2>/dev/null | head -n1 | sed 's/Version //')"
+	echo "named: $(named -v 2>/dev/null)"
+	echo "kresd: $(kresd --version 2>/dev/null)"
+	echo "pdns: $(pdns_recursor --version 2>&1 | grep -o 'PowerDNS Recursor [^ ]*')"
+	echo "nsd: $(nsd -v 2>&1 | head -n1)"
+	echo "ttl: $TTL; share/geo ttl: $SHARE_TTL; probe every ${INTERVAL}s, client timeout ${PTIMEOUT}s; geo delay ${DELAY_MS}ms"
+}
+
+# --- main ---
+HAVE_CHECK=0
+if [ "$STANDIN" = 0 ]; then
+	[ -x "$BIN" ] || { echo "run.sh: no $BIN (make it, or use --stand-in)" >&2; exit 1; }
+	cp "$BIN" "$W/failoverdns" && BIN=$W/failoverdns     # immune to rebuilds during the run
+	"$BIN" </dev/null 2>&1 | grep -q -- '-c ' && HAVE_CHECK=1
+fi
+if [ "$HAVE_CHECK" = 0 ] || [ "$STANDIN" = 1 ]; then
+	SCENARIOS=$(echo " $SCENARIOS " | sed 's/ webdies / /')
+fi
+case " $SCENARIOS " in *" geo "*)
+	cc -O2 -Wall -o "$W/nfqdelay" "$HERE/nfqdelay.c" -lnetfilter_queue ||
+		{ echo "run.sh: cannot build nfqdelay" >&2; exit 1; } ;;
+esac
+mkdir -p "$OUT/raw" || exit 1
+rm -f "$OUT"/raw/*.csv "$OUT"/raw/*.events
+setup_net || { log "network setup failed"; exit 1; }
+setup_dns || { log "DNS setup failed"; exit 1; }
+versions >"$OUT/versions.txt"
+status=0
+for r in $RESOLVERS; do
+	for sc in $SCENARIOS; do
+		run_one "$r" "$sc" || { log "$r / $sc: setup failed"; echo "setup-failed $(date +%s)" >>"$EV"; status=1; stop_resolver; stop_all_servers; }
+	done
+done
+check=
+[ "$SHORT" = 1 ] && check="--check $TTL"
+"$PY" "$HERE/report.py" $check "$OUT" || status=1
+exit $status
