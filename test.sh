@@ -1,0 +1,1302 @@
+#!/bin/sh
+# test.sh: the failoverdns test suite.
+#
+# Real clients (dig, kdig) ask; real supervisors (systemd-socket-activate,
+# openbsd-inetd) start the program; malformed input goes through the pipe
+# mode as printf octal escapes and comes back through od.  Only 127.0.0.0/8
+# and ::1 on high ports are used.  Runs as root or as a normal user.
+#
+#   sh test.sh                        run every test, then the suites
+#   FAILOVERDNS=./x sh test.sh        test another build (sanitizers...)
+#   TESTS='t_a t_b' sh test.sh        run only these tests
+#   SUITES=none sh test.sh            skip the extra suites (default tests/*.sh
+#                                     but check.sh and deps.sh, which are not
+#                                     suites: check.sh runs `make check`)
+#
+# A test.sh started by a suite (a sanitizer build, say) runs no suites
+# itself: FAILOVERDNS_TEST_NESTED, exported to the suites, says so.
+#
+# Each test prints `pass: NAME` or `FAIL: NAME: reason`; the last line is
+# `N passed, N failed`, and the exit status is 0 only if nothing failed.
+
+set -u
+set -f
+
+FDNS=${FAILOVERDNS:-./failoverdns}
+case $FDNS in
+/*)	;;
+*)	FDNS=$(pwd)/$FDNS ;;
+esac
+cd "$(dirname "$0")" || exit 2
+self=$(pwd)/$(basename "$0")
+
+ZONE=www.example.com
+V4=198.51.100.1
+V6=2001:db8::1
+NS1=ns1.example.com.
+NS2=ns2.example.net.
+SOA="$ZONE. 60 IN SOA $NS1 hostmaster.$ZONE. 1 86400 7200 1209600 60"
+ARGS="-n $NS1 -n $NS2 $ZONE $V4 $V6"
+
+npass=0
+nfail=0
+pids=
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/failoverdns-test.XXXXXX") || exit 2
+pidfile_saved=
+
+cleanup() {
+	for p in $pids; do
+		pkill -P "$p" 2>/dev/null
+		kill "$p" 2>/dev/null
+	done
+	if [ -n "$pidfile_saved" ]; then
+		cp "$tmp/inetd.pid.saved" /run/inetd.pid 2>/dev/null
+	fi
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---------------------------------------------------------------- verdicts
+
+pass() {
+	echo "pass: $cur"
+	npass=$((npass + 1))
+	verdict=1
+}
+
+fail() {
+	echo "FAIL: $cur: ${1:-${why:-no reason given}}"
+	nfail=$((nfail + 1))
+	verdict=1
+}
+
+# need TOOL...: fails the current test if a tool is missing.  On CI a
+# missing tool is a bug of .ci/run, so it counts as a failure.
+need() {
+	for t; do
+		command -v "$t" >/dev/null 2>&1 && continue
+		why="missing tool: $t"
+		return 1
+	done
+}
+
+# ---------------------------------------------------------------- servers
+
+# Ports come from 20000-39999, starting at a place chosen by our PID, and
+# are checked free for both UDP and TCP.
+port_next=$((20000 + ($$ * 37) % 19000))
+free_port() {
+	i=0
+	while [ $i -lt 500 ]; do
+		port_next=$((port_next + 1))
+		[ $port_next -ge 40000 ] && port_next=20000
+		i=$((i + 1))
+		if command -v ss >/dev/null 2>&1 &&
+		    [ -n "$(ss -Htuan "sport = :$port_next" 2>/dev/null)" ]; then
+			continue
+		fi
+		port=$port_next
+		return 0
+	done
+	echo "no free port" >&2
+	exit 2
+}
+
+# wait_bound PROTO PORT: wait (at most 5 s) until something listens there.
+wait_bound() {
+	i=0
+	while [ $i -lt 50 ]; do
+		case $1 in
+		udp)	s=$(ss -Hlnu "sport = :$2" 2>/dev/null) ;;
+		*)	s=$(ss -Hlnt "sport = :$2" 2>/dev/null) ;;
+		esac
+		[ -n "$s" ] && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# serve MODE ADDR... -- FAILOVERDNS-ARGS: start the program under
+# systemd-socket-activate on $port, one socket per ADDR.  MODE is udp
+# (--datagram), tcp (--accept) or listen (a listening stream socket).
+# Sets pid (of systemd-socket-activate, which execs the program in the
+# datagram and listen modes) and log (its stderr and the program's).
+serve() {
+	mode=$1
+	shift
+	need systemd-socket-activate ss || return 1
+	listen=
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		listen="$listen -l $1:$port"
+		shift
+	done
+	shift
+	case $mode in
+	udp)	opt=--datagram proto=udp ;;
+	tcp)	opt=--accept proto=tcp ;;
+	*)	opt= proto=tcp ;;
+	esac
+	log=$tmp/log.$port.$mode
+	# set -f is on: the brackets of [::1] stay as they are.
+	# shellcheck disable=SC2086
+	systemd-socket-activate $opt $listen "$FDNS" "$@" \
+	    >"$log" 2>&1 </dev/null &
+	pid=$!
+	pids="$pids $pid"
+	wait_bound $proto $port || {
+		why="nothing listens on $proto $port"
+		return 1
+	}
+}
+
+# A long-lived server on 127.0.0.1 and ::1 (two datagram sockets, served
+# together), and one for TCP.  Restarted if a test killed it.
+udp_pid=
+udp_port=
+main_udp() {
+	if [ -z "$udp_pid" ] || ! kill -0 "$udp_pid" 2>/dev/null; then
+		free_port
+		serve udp 127.0.0.1 '[::1]' -- -i 300 $ARGS || return 1
+		udp_pid=$pid udp_port=$port
+	fi
+	port=$udp_port
+}
+
+tcp_pid=
+tcp_port=
+main_tcp() {
+	if [ -z "$tcp_pid" ] || ! kill -0 "$tcp_pid" 2>/dev/null; then
+		free_port
+		serve tcp 127.0.0.1 '[::1]' -- -i 2 $ARGS || return 1
+		tcp_pid=$pid tcp_port=$port
+	fi
+	port=$tcp_port
+}
+
+# Servers with many long NS names, so that the NS answer needs more than
+# 512 bytes (10 names of 61 bytes: 763 in all) or more than 1232 (16 names
+# of 115 bytes: 2081).  Each name ends in its own label, so no compression
+# can shrink the answer.
+many_ns() {
+	pad=a-long-nameserver-label-padding-the-answer-out-abcdef
+	[ "${2:-}" = long ] && pad=$pad.$pad
+	r=
+	i=1
+	while [ $i -le "$1" ]; do
+		r="$r -n $pad.ns.t$((i + 10))."
+		i=$((i + 1))
+	done
+	echo "$r"
+}
+
+big_pid=
+big_port=
+big_udp() {
+	if [ -z "$big_pid" ] || ! kill -0 "$big_pid" 2>/dev/null; then
+		free_port
+		serve udp 127.0.0.1 -- -i 300 $(many_ns 10) $ZONE $V4 $V6 ||
+		    return 1
+		big_pid=$pid big_port=$port
+		serve tcp 127.0.0.1 -- $(many_ns 10) $ZONE $V4 $V6 || return 1
+	fi
+	port=$big_port
+}
+
+huge_pid=
+huge_port=
+huge_udp() {
+	if [ -z "$huge_pid" ] || ! kill -0 "$huge_pid" 2>/dev/null; then
+		free_port
+		serve udp 127.0.0.1 -- -i 300 $(many_ns 16 long) $ZONE $V4 $V6 ||
+		    return 1
+		huge_pid=$pid huge_port=$port
+		serve tcp 127.0.0.1 -- $(many_ns 16 long) $ZONE $V4 $V6 || return 1
+	fi
+	port=$huge_port
+}
+
+# gone PID SECONDS: true if PID exits within SECONDS (tenths counted).
+gone() {
+	i=0
+	while [ $i -lt $(($2 * 10)) ]; do
+		kill -0 "$1" 2>/dev/null || return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# ---------------------------------------------------------------- dig
+
+# ask DIG-ARGS...: one query with dig to $port; the output lands in $out.
+ask() {
+	need dig || { out=; return 1; }
+	out=$(dig -p "$port" +tries=1 +time=2 "$@" 2>&1)
+	case $out in
+	*"->>HEADER<<-"*) return 0 ;;
+	esac
+	why="no answer: $(printf '%s\n' "$out" | grep '^;;' | tail -n 1)"
+	return 1
+}
+
+kask() {
+	need kdig || { out=; return 1; }
+	out=$(kdig -p "$port" +retry=0 +timeout=2 "$@" 2>&1)
+	case $out in
+	*"->>HEADER<<-"*) return 0 ;;
+	esac
+	why="no answer: $(printf '%s\n' "$out" | tail -n 1)"
+	return 1
+}
+
+# The header line's flags, one word each: "qr aa rd".
+dig_flags() {
+	printf '%s\n' "$out" | sed -n 's/^;; flags:\([^;]*\);.*/\1/p' | head -n 1
+}
+
+# expect STATUS [FLAG|-FLAG...]: the status, and flags that must be set
+# (aa) or clear (-aa).  MBZ stands for the Z bit, which dig shows apart.
+expect() {
+	case $out in
+	*"status: $1,"*) ;;
+	*)	why="status not $1: $(printf '%s\n' "$out" |
+		    sed -n 's/^;; ->>HEADER<<- //p' | head -n 1)"
+		return 1 ;;
+	esac
+	shift
+	f=" $(dig_flags) "
+	for x; do
+		case $x in
+		-MBZ)	if printf '%s\n' "$out" | grep -q '^;; flags:.*MBZ'; then
+				why="Z set in reply"
+				return 1
+			fi ;;
+		-*)	case $f in
+			*" ${x#-} "*) why="flag ${x#-} set:$f"; return 1 ;;
+			esac ;;
+		*)	case $f in
+			*" $x "*) ;;
+			*)	why="flag $x clear:$f"; return 1 ;;
+			esac ;;
+		esac
+	done
+}
+
+# section NAME: the records of a section, one per line, single-spaced.
+section() {
+	printf '%s\n' "$out" |
+	    awk -v s=";; $1 SECTION:" '$0 == s { on = 1; next }
+		on && /^$/ { exit }
+		on' | tr -s ' \t' '  '
+}
+
+# has SECTION RECORD: the record is in that section (any case);
+# has_exact: the same, byte for byte.
+has() {
+	if section "$1" | grep -qixF "$2"; then
+		return 0
+	fi
+	why="no '$2' in $1: $(section "$1" | tr '\n' '|')"
+	return 1
+}
+
+has_exact() {
+	if section "$1" | grep -qxF "$2"; then
+		return 0
+	fi
+	why="no '$2' in $1: $(section "$1" | tr '\n' '|')"
+	return 1
+}
+
+# count SECTION N: the header says the section holds N records.
+count() {
+	if printf '%s\n' "$out" | grep '^;; flags:' | grep -Eq "[ ;]$1: $2(,|\$)"
+	then
+		return 0
+	fi
+	why="$1 count not $2: $(printf '%s\n' "$out" | grep '^;; flags:')"
+	return 1
+}
+
+# only SECTION TYPE...: every record of the section has one of these types.
+only() {
+	s=$1
+	shift
+	bad=$(section "$s" | while read -r o t c ty rest; do
+		ok=
+		for x; do [ "$ty" = "$x" ] && ok=1; done
+		[ -n "$ok" ] || echo "$ty"
+	done)
+	[ -z "$bad" ] && return 0
+	why="unexpected types in $s: $(echo $bad)"
+	return 1
+}
+
+# rcvd_at_most N: dig's "MSG SIZE rcvd" is at most N.
+rcvd_at_most() {
+	n=$(printf '%s\n' "$out" | sed -n 's/^;; MSG SIZE *rcvd: *\([0-9]*\).*/\1/p')
+	if [ -n "$n" ] && [ "$n" -le "$1" ]; then
+		return 0
+	fi
+	why="reply of ${n:-?} bytes, limit $1"
+	return 1
+}
+
+# no_text STRING: the output does not contain it.
+no_text() {
+	case $out in
+	*"$1"*) why="output has '$1': $(printf '%s\n' "$out" |
+		    grep -F -- "$1" | head -n 1)"; return 1 ;;
+	esac
+}
+
+# text STRING: the output contains it.
+text() {
+	case $out in
+	*"$1"*) return 0 ;;
+	esac
+	why="output lacks '$1'"
+	return 1
+}
+
+# ---------------------------------------------------------------- raw bytes
+
+o8() {
+	printf '\\%03o' $(($1 & 255))
+}
+
+o16() {
+	o8 $(($1 >> 8))
+	o8 $1
+}
+
+# wire NAME: a dotted name as octal escapes of its wire form.
+wire() {
+	n=${1%.}
+	old=$IFS
+	IFS=.
+	# shellcheck disable=SC2086
+	set -- $n
+	IFS=$old
+	for l; do
+		o8 ${#l}
+		for b in $(printf %s "$l" | od -An -to1 -v); do
+			printf '\\%s' "$b"
+		done
+	done
+	printf '\\000'
+}
+
+# hdr ID FLAGS QDCOUNT ANCOUNT NSCOUNT ARCOUNT
+hdr() {
+	for x; do o16 "$x"; done
+}
+
+# question NAME TYPE [CLASS]
+question() {
+	wire "$1"
+	o16 "$2"
+	o16 "${3:-1}"
+}
+
+# opt [SIZE [VERSION [FLAGS]]]: an OPT pseudo-RR, no options.
+opt() {
+	printf '\\000'
+	o16 41
+	o16 "${1:-1232}"
+	o8 0
+	o8 "${2:-0}"
+	o16 "${3:-0}"
+	o16 0
+}
+
+# q ID NAME TYPE: a plain query (RD clear).
+q() {
+	hdr "$1" 0 1 0 0 0
+	question "$2" "$3"
+}
+
+# frame MSG: the two-byte length, then MSG (both as escapes).
+frame() {
+	len=$(printf "$1" | wc -c)
+	o16 $len
+	printf %s "$1"
+}
+
+# pipe_raw STREAM [ARG...]: send STREAM (escapes, already framed) to the
+# pipe mode; reply bytes in $hex, exit status in $rc, stderr in $tmp/err.
+pipe_raw() {
+	s=$1
+	shift
+	printf "$s" >"$tmp/in"
+	cat "$tmp/in" | timeout 10 "$FDNS" "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	hex=$(od -An -tx1 -v <"$tmp/out" | tr -s ' \n' '  ' | sed 's/^ //; s/ $//')
+}
+
+# pipe_ask MSG [ARG...]: one framed query through the pipe mode with the
+# standard arguments (or ARG... instead), then parse the first reply.
+pipe_ask() {
+	m=$1
+	shift
+	[ $# -eq 0 ] && set -- $ARGS
+	pipe_raw "$(frame "$m")" "$@"
+	parse
+}
+
+# parse: split $hex into framed replies.  Sets nreplies, ids (in order),
+# and the first reply's fields: r_id r_qr r_op r_aa r_tc r_rd r_ra r_z r_ad
+# r_cd r_rcode r_qd r_an r_ns r_ar, and r_msg (its bytes, hex).
+parse() {
+	nreplies=0
+	ids=
+	r_msg=
+	framing_ok=1
+	# shellcheck disable=SC2086
+	set -- $hex
+	while [ $# -ge 2 ]; do
+		l=$((0x$1 * 256 + 0x$2))
+		shift 2
+		if [ $# -lt "$l" ] || [ "$l" -lt 12 ]; then
+			framing_ok=
+			break
+		fi
+		nreplies=$((nreplies + 1))
+		ids="$ids $((0x$1 * 256 + 0x$2))"
+		if [ $nreplies -eq 1 ]; then
+			r_id=$((0x$1 * 256 + 0x$2))
+			f1=$((0x$3))
+			f2=$((0x$4))
+			r_qd=$((0x$5 * 256 + 0x$6))
+			r_an=$((0x$7 * 256 + 0x$8))
+			r_ns=$((0x$9 * 256 + 0x${10}))
+			r_ar=$((0x${11} * 256 + 0x${12}))
+			r_qr=$((f1 >> 7 & 1))
+			r_op=$((f1 >> 3 & 15))
+			r_aa=$((f1 >> 2 & 1))
+			r_tc=$((f1 >> 1 & 1))
+			r_rd=$((f1 & 1))
+			r_ra=$((f2 >> 7 & 1))
+			r_z=$((f2 >> 6 & 1))
+			r_ad=$((f2 >> 5 & 1))
+			r_cd=$((f2 >> 4 & 1))
+			r_rcode=$((f2 & 15))
+			i=0
+			while [ $i -lt "$l" ]; do
+				r_msg="$r_msg$1 "
+				shift
+				i=$((i + 1))
+			done
+		else
+			shift "$l"
+		fi
+	done
+	[ $# -eq 0 ] || framing_ok=
+	r_msg=${r_msg% }
+	ids=${ids# }
+}
+
+# rcode_is N: exactly one reply, with that rcode.
+rcode_is() {
+	if [ -z "$framing_ok" ]; then
+		why="reply framing broken: $hex"
+		return 1
+	fi
+	if [ "$nreplies" -ne 1 ]; then
+		why="$nreplies replies (exit $rc): $hex $(head -c 200 "$tmp/err")"
+		return 1
+	fi
+	if [ "$r_rcode" -ne "$1" ]; then
+		why="rcode $r_rcode, not $1: $hex"
+		return 1
+	fi
+}
+
+# silent: no reply at all, and exit status 0.
+silent() {
+	if [ -n "$hex" ]; then
+		why="replied: $hex"
+		return 1
+	fi
+	if [ "$rc" -ne 0 ]; then
+		why="exit status $rc: $(head -c 200 "$tmp/err")"
+		return 1
+	fi
+}
+
+# hexof ESCAPES: the bytes of a printf string, as od prints them.
+hexof() {
+	printf "$1" | od -An -tx1 -v | tr -s ' \n' '  ' | sed 's/^ //; s/ $//'
+}
+
+# socket_raw PROTO STREAM: send raw bytes with socat to 127.0.0.1:$port;
+# reply bytes in $hex.
+socket_raw() {
+	need socat || { hex=; return 1; }
+	printf "$2" >"$tmp/in"
+	case $1 in
+	udp)	timeout 5 socat -t 1 - "UDP4:127.0.0.1:$port" <"$tmp/in" \
+		    >"$tmp/out" 2>"$tmp/err" ;;
+	tcp)	timeout 8 socat -t 4 - "TCP4:127.0.0.1:$port" <"$tmp/in" \
+		    >"$tmp/out" 2>"$tmp/err" ;;
+	esac
+	rc=$?
+	hex=$(od -An -tx1 -v <"$tmp/out" | tr -s ' \n' '  ' | sed 's/^ //; s/ $//')
+}
+
+# ================================================================ tests
+# Answers at the apex.
+
+t_answers_a_over_udp_v4() {
+	main_udp && ask @127.0.0.1 $ZONE A && expect NOERROR qr aa &&
+	    count ANSWER 1 && has ANSWER "$ZONE. 60 IN A $V4" && pass || fail
+}
+
+t_answers_aaaa_over_udp_v6() {
+	main_udp && ask @::1 $ZONE AAAA && expect NOERROR qr aa &&
+	    count ANSWER 1 && has ANSWER "$ZONE. 60 IN AAAA $V6" && pass || fail
+}
+
+t_answers_a_over_udp_v6() {
+	main_udp && ask @::1 $ZONE A && expect NOERROR aa &&
+	    has ANSWER "$ZONE. 60 IN A $V4" && pass || fail
+}
+
+t_answers_ns_in_order() {
+	main_udp && ask @127.0.0.1 $ZONE NS && expect NOERROR aa &&
+	    count ANSWER 2 &&
+	    [ "$(section ANSWER | awk '{ print $5 }' | tr '\n' ' ')" = \
+	    "$NS1 $NS2 " ] && pass ||
+	    fail "${why:-NS not in -n order: $(section ANSWER | tr '\n' '|')}"
+}
+
+t_answers_soa() {
+	main_udp && ask @127.0.0.1 $ZONE SOA && expect NOERROR aa &&
+	    count ANSWER 1 && has ANSWER "$SOA" && pass || fail
+}
+
+t_answers_any_with_a_and_aaaa_only() {
+	main_udp && ask @127.0.0.1 +notcp $ZONE ANY && expect NOERROR aa &&
+	    has ANSWER "$ZONE. 60 IN A $V4" &&
+	    has ANSWER "$ZONE. 60 IN AAAA $V6" && only ANSWER A AAAA &&
+	    pass || fail
+}
+
+t_answers_several_addresses() {
+	free_port
+	serve udp 127.0.0.1 -- -i 0 -n $NS1 $ZONE $V4 198.51.100.2 \
+	    2001:db8::2 $V6 && ask @127.0.0.1 $ZONE A && expect NOERROR aa &&
+	    count ANSWER 2 && has ANSWER "$ZONE. 60 IN A 198.51.100.2" &&
+	    has ANSWER "$ZONE. 60 IN A $V4" && pass || fail
+}
+
+t_zone_argument_any_case_and_trailing_dot() {
+	free_port
+	serve udp 127.0.0.1 -- -i 0 -n $NS1 WWW.Example.COM. $V4 &&
+	    ask @127.0.0.1 www.example.com A && expect NOERROR aa &&
+	    count ANSWER 1 && pass || fail
+}
+
+t_ttl_option_sets_every_ttl() {
+	free_port
+	serve udp 127.0.0.1 -- -i 5 -t 3600 $ARGS &&
+	    ask @127.0.0.1 $ZONE A && has ANSWER "$ZONE. 3600 IN A $V4" &&
+	    ask @127.0.0.1 nope.$ZONE A && expect NXDOMAIN aa &&
+	    has AUTHORITY "$ZONE. 3600 IN SOA $NS1 hostmaster.$ZONE. 1 86400 7200 1209600 3600" &&
+	    pass || fail
+}
+
+# ---------------------------------------------------------------- negative
+
+t_nodata_with_soa_for_other_types() {
+	main_udp && ask @127.0.0.1 $ZONE MX && expect NOERROR aa &&
+	    count ANSWER 0 && count AUTHORITY 1 && has AUTHORITY "$SOA" &&
+	    ask @127.0.0.1 $ZONE TXT && expect NOERROR aa && count ANSWER 0 &&
+	    has AUTHORITY "$SOA" && pass || fail
+}
+
+t_nxdomain_with_soa_below_zone() {
+	main_udp && ask @127.0.0.1 deep.below.$ZONE A && expect NXDOMAIN aa &&
+	    count ANSWER 0 && has AUTHORITY "$SOA" && pass || fail
+}
+
+t_refuses_other_names() {
+	main_udp && ask @127.0.0.1 example.com A && expect REFUSED -aa &&
+	    count ANSWER 0 && count AUTHORITY 0 &&
+	    ask @127.0.0.1 www.example.org A && expect REFUSED -aa &&
+	    ask @127.0.0.1 . NS && expect REFUSED -aa && pass || fail
+}
+
+t_refuses_suffix_not_on_label_boundary() {
+	main_udp && ask @127.0.0.1 xwww.example.com A && expect REFUSED -aa &&
+	    pass || fail
+}
+
+t_refuses_class_ch() {
+	main_udp && ask @127.0.0.1 -c CH $ZONE A && expect REFUSED -aa &&
+	    count ANSWER 0 && ask @127.0.0.1 -c CH version.bind TXT &&
+	    expect REFUSED -aa && pass || fail
+}
+
+t_refuses_axfr_and_ixfr() {
+	pipe_ask "$(q 7 $ZONE 252)" && rcode_is 5 && [ "$r_aa" -eq 0 ] &&
+	    pipe_ask "$(q 8 $ZONE 251)" && rcode_is 5 && pass ||
+	    fail "${why:-aa set}"
+}
+
+# ---------------------------------------------------------------- header
+
+t_echoes_0x20_case_byte_for_byte() {
+	main_udp && ask @127.0.0.1 wWw.ExAmPlE.cOm A && expect NOERROR aa &&
+	    has_exact QUESTION ";wWw.ExAmPlE.cOm. IN A" || { fail; return; }
+	m=$(q 4660 wWw.ExAmPlE.cOm 1)
+	pipe_ask "$m"
+	n=$(hexof "$m" | wc -w)
+	want=$(hexof "$m" | cut -d' ' -f13-$n)
+	got=$(echo "$r_msg" | cut -d' ' -f13-$n)
+	rcode_is 0 && [ "$got" = "$want" ] && pass ||
+	    fail "${why:-question not echoed: $got vs $want}"
+}
+
+t_copies_id_rd_cd() {
+	pipe_ask "$(hdr 48879 $((0x0110)) 1 0 0 0; question $ZONE 1)" &&
+	    rcode_is 0 && [ "$r_id" -eq 48879 ] && [ "$r_rd" -eq 1 ] &&
+	    [ "$r_cd" -eq 1 ] && [ "$r_qr" -eq 1 ] || {
+		fail "${why:-id $r_id rd $r_rd cd $r_cd qr $r_qr}"; return; }
+	pipe_ask "$(hdr 1 0 1 0 0 0; question $ZONE 1)" && rcode_is 0 &&
+	    [ "$r_rd" -eq 0 ] && [ "$r_cd" -eq 0 ] && pass ||
+	    fail "${why:-rd or cd set though clear in query}"
+}
+
+t_copies_rd_and_cd_over_udp() {
+	main_udp && ask @127.0.0.1 +rec +cdflag $ZONE A &&
+	    expect NOERROR aa rd cd && ask @127.0.0.1 +norec +nocdflag $ZONE A &&
+	    expect NOERROR aa -rd -cd && pass || fail
+}
+
+t_clears_ra_ad_z() {
+	main_udp && ask @127.0.0.1 +adflag +raflag +zflag $ZONE A &&
+	    expect NOERROR aa -ra -ad -MBZ -tc && pass || fail
+}
+
+t_answers_query_with_tc_ad_cd_z() {
+	main_udp && ask @127.0.0.1 +tcflag +adflag +cdflag +zflag +ignore \
+	    $ZONE A && expect NOERROR aa -tc -ad cd && count ANSWER 1 &&
+	    pipe_ask "$(hdr 9 $((0x0270)) 1 0 0 0; question $ZONE 1)" &&
+	    rcode_is 0 && [ "$r_an" -eq 1 ] && [ "$r_tc$r_z$r_ad$r_ra" = 0000 ] &&
+	    pass || fail "${why:-flags in reply: tc $r_tc z $r_z ad $r_ad}"
+}
+
+t_ignores_qr_set() {
+	pipe_raw "$(frame "$(hdr 5 $((0x8000)) 1 0 0 0; question $ZONE 1)")" \
+	    $ARGS && silent && pass || fail
+}
+
+t_ignores_short_packet() {
+	pipe_raw "$(frame "$(hdr 5 0 1 0 0; o8 0)")" $ARGS && silent || {
+		fail "11 bytes: $why"; return; }
+	pipe_raw '\000\000' $ARGS && silent || { fail "0 bytes: $why"; return; }
+	pipe_raw '\000' $ARGS && silent && pass || fail "1 length byte: $why"
+}
+
+t_ignores_qr_and_short_over_udp() {
+	main_udp || { fail; return; }
+	socket_raw udp "$(hdr 5 $((0x8000)) 1 0 0 0; question $ZONE 1)"
+	[ -z "$hex" ] || { fail "QR=1 answered: $hex"; return; }
+	socket_raw udp "$(hdr 5 0 1 0 0; o8 0)"
+	[ -z "$hex" ] || { fail "11 bytes answered: $hex"; return; }
+	socket_raw udp '\000'
+	[ -z "$hex" ] || { fail "1 byte answered: $hex"; return; }
+	ask @127.0.0.1 $ZONE A && expect NOERROR aa && pass ||
+	    fail "no longer answers after junk: $why"
+}
+
+t_notimp_for_other_opcodes() {
+	for op in 1 2 4 5 15; do
+		pipe_ask "$(hdr 77 $((op << 11 | 0x0100)) 1 0 0 0; question $ZONE 1)" &&
+		    rcode_is 4 || { fail "opcode $op: $why"; return; }
+		[ "$r_op" -eq $op ] && [ "$r_qd$r_an$r_ns$r_ar" = 0000 ] &&
+		    [ "$r_aa" -eq 0 ] && [ "$r_id" -eq 77 ] || {
+			fail "opcode $op: header $r_msg"; return; }
+	done
+	main_udp && ask @127.0.0.1 +opcode=notify $ZONE SOA &&
+	    expect NOTIMP -aa && pass || fail
+}
+
+t_formerr_for_qdcount_0_and_2() {
+	pipe_ask "$(hdr 1 0 0 0 0 0)" && rcode_is 1 || {
+		fail "QDCOUNT 0: $why"; return; }
+	pipe_ask "$(hdr 1 0 2 0 0 0; question $ZONE 1; question $ZONE 28)" &&
+	    rcode_is 1 && pass || fail "QDCOUNT 2: $why"
+}
+
+t_formerr_for_answer_or_authority_records() {
+	m="$(hdr 1 0 1 1 0 0; question $ZONE 1)"
+	m="$m$(o16 $((0xc00c)); o16 1; o16 1; o16 0; o16 60; o16 4; o8 1; o8 2; o8 3; o8 4)"
+	pipe_ask "$m" && rcode_is 1 || { fail "ANCOUNT 1: $why"; return; }
+	m="$(hdr 1 0 1 0 1 0; question $ZONE 1)"
+	m="$m$(o16 $((0xc00c)); o16 1; o16 1; o16 0; o16 60; o16 4; o8 1; o8 2; o8 3; o8 4)"
+	pipe_ask "$m" && rcode_is 1 && pass || fail "NSCOUNT 1: $why"
+}
+
+t_formerr_for_compression_pointer_in_question() {
+	m="$(hdr 1 0 1 0 0 0)$(o8 3)www$(o16 $((0xc00c)); o16 1; o16 1)"
+	pipe_ask "$m" && rcode_is 1 && pass || fail
+}
+
+t_formerr_for_label_over_63() {
+	l=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
+	pipe_ask "$(hdr 1 0 1 0 0 0)$(o8 64)$l$(wire $ZONE; o16 1; o16 1)" &&
+	    rcode_is 1 && pass || fail
+}
+
+t_formerr_for_name_over_255() {
+	l=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
+	pipe_ask "$(hdr 1 0 1 0 0 0; question $l.$l.$l.$l.$ZONE 1)" &&
+	    rcode_is 1 && pass || fail
+}
+
+t_formerr_for_truncated_question() {
+	pipe_ask "$(hdr 1 0 1 0 0 0; wire $ZONE; o8 0)" && rcode_is 1 || {
+		fail "question cut in type: $why"; return; }
+	pipe_ask "$(hdr 1 0 1 0 0 0)$(o8 3)ww" && rcode_is 1 && pass ||
+	    fail "question cut in label: $why"
+}
+
+t_formerr_for_trailing_bytes() {
+	pipe_ask "$(q 1 $ZONE 1)\001\002\003" && rcode_is 1 && pass || fail
+}
+
+# ---------------------------------------------------------------- EDNS
+
+t_edns_reply_has_opt_with_1232() {
+	main_udp && ask @127.0.0.1 +edns=0 +bufsize=4096 $ZONE A &&
+	    expect NOERROR aa && text "; EDNS: version: 0, flags:; udp: 1232" &&
+	    pass || fail
+}
+
+t_edns_no_opt_without_edns_in_query() {
+	main_udp && ask @127.0.0.1 +noedns $ZONE A && expect NOERROR aa &&
+	    no_text "OPT PSEUDOSECTION" && pass || fail
+}
+
+t_edns_copies_do() {
+	main_udp && ask @127.0.0.1 +dnssec $ZONE A && expect NOERROR aa &&
+	    text "; EDNS: version: 0, flags: do; udp: 1232" &&
+	    ask @127.0.0.1 +nodnssec $ZONE A &&
+	    text "; EDNS: version: 0, flags:; udp: 1232" && pass || fail
+}
+
+t_edns_badvers_for_version_1() {
+	main_udp && ask @127.0.0.1 +edns=1 +noednsnegotiation $ZONE A &&
+	    expect BADVERS -aa && count ANSWER 0 &&
+	    text "; EDNS: version: 0, flags:; udp: 1232" || { fail; return; }
+	pipe_ask "$(hdr 1 0 1 0 0 1; question $ZONE 1; opt 1232 1)" &&
+	    [ -n "$framing_ok" ] && [ "$nreplies" -eq 1 ] && [ "$r_ar" -eq 1 ] &&
+	    [ "$r_rcode" -eq 0 ] || {
+		fail "pipe: no OPT carrying BADVERS: $hex"; return; }
+	# BADVERS = 16: rcode 0 in the header, extended rcode 1 in the OPT.
+	set -- $r_msg
+	shift $(($# - 11))
+	[ "$1 $2 $3 $6 $7" = "00 00 29 01 00" ] && pass ||
+	    fail "OPT not root/41/extended-rcode 1/version 0: $r_msg"
+}
+
+t_edns_unknown_options_not_echoed() {
+	main_udp && ask @127.0.0.1 +ednsopt=65001:c0ffee +nsid +cookie \
+	    +ednsopt=8:0001180098336400 $ZONE A && expect NOERROR aa &&
+	    no_text "; OPT=" && no_text "COOKIE:" && no_text "NSID:" &&
+	    no_text "CLIENT-SUBNET" && pass || fail
+}
+
+t_edns_unknown_flags_not_echoed() {
+	main_udp && ask @127.0.0.1 +ednsflags=0x0100 $ZONE A &&
+	    expect NOERROR aa && text "; EDNS: version: 0, flags:; udp: 1232" &&
+	    pass || fail
+}
+
+t_edns_two_opts_formerr() {
+	pipe_ask "$(hdr 1 0 1 0 0 2; question $ZONE 1; opt; opt)" &&
+	    rcode_is 1 && pass || fail
+}
+
+t_edns_over_tcp() {
+	main_tcp && ask @127.0.0.1 +tcp +dnssec $ZONE A && expect NOERROR aa &&
+	    text "; EDNS: version: 0, flags: do; udp: 1232" && pass || fail
+}
+
+# ---------------------------------------------------------------- size
+
+t_sets_tc_over_512() {
+	big_udp && ask @127.0.0.1 +noedns +ignore $ZONE NS &&
+	    expect NOERROR aa tc && rcvd_at_most 512 && count ANSWER 0 &&
+	    pass || fail
+}
+
+t_fits_over_512_with_edns() {
+	big_udp && ask @127.0.0.1 +bufsize=1232 +ignore $ZONE NS &&
+	    expect NOERROR aa -tc && count ANSWER 10 && rcvd_at_most 1232 &&
+	    pass || fail
+}
+
+t_never_exceeds_advertised_size() {
+	big_udp && ask @127.0.0.1 +bufsize=600 +ignore $ZONE NS &&
+	    expect NOERROR aa tc && rcvd_at_most 600 || { fail "600: $why"; return; }
+	ask @127.0.0.1 +bufsize=100 +ignore $ZONE NS && expect NOERROR tc &&
+	    rcvd_at_most 512 && pass || fail "100 (means 512): $why"
+}
+
+t_caps_udp_at_1232() {
+	huge_udp && ask @127.0.0.1 +bufsize=4096 +ignore $ZONE NS &&
+	    expect NOERROR aa tc && rcvd_at_most 1232 && count ANSWER 0 &&
+	    pass || fail
+}
+
+t_tc_makes_dig_retry_over_tcp() {
+	huge_udp && ask @127.0.0.1 +bufsize=4096 $ZONE NS &&
+	    expect NOERROR aa -tc && count ANSWER 16 && pass || fail
+}
+
+t_any_stays_small_with_many_nameservers() {
+	huge_udp && ask @127.0.0.1 +notcp +noedns +ignore $ZONE ANY &&
+	    expect NOERROR aa -tc && only ANSWER A AAAA && count ANSWER 2 &&
+	    pass || fail
+}
+
+t_negative_answer_fits_without_edns() {
+	huge_udp && ask @127.0.0.1 +noedns +ignore nope.$ZONE A &&
+	    expect NXDOMAIN aa -tc && count AUTHORITY 1 && pass || fail
+}
+
+# ---------------------------------------------------------------- TCP
+
+t_answers_a_over_tcp_v4() {
+	main_tcp && ask @127.0.0.1 +tcp $ZONE A && expect NOERROR aa &&
+	    has ANSWER "$ZONE. 60 IN A $V4" && pass || fail
+}
+
+t_answers_aaaa_over_tcp_v6() {
+	main_tcp && ask @::1 +tcp $ZONE AAAA && expect NOERROR aa &&
+	    has ANSWER "$ZONE. 60 IN AAAA $V6" && pass || fail
+}
+
+t_tcp_refuses_other_names() {
+	main_tcp && ask @127.0.0.1 +tcp example.net A && expect REFUSED -aa &&
+	    pass || fail
+}
+
+t_pipe_answers_pipelined_queries_in_order() {
+	s="$(frame "$(q 1 $ZONE 1)")$(frame "$(q 2 $ZONE 28)")"
+	s="$s$(frame "$(q 3 nope.$ZONE 1)")$(frame "$(q 4 $ZONE 2)")"
+	pipe_raw "$s" $ARGS
+	parse
+	[ -n "$framing_ok" ] && [ "$ids" = "1 2 3 4" ] && [ "$rc" -eq 0 ] &&
+	    pass || fail "ids '$ids', exit $rc: $hex"
+}
+
+t_tcp_answers_pipelined_queries_in_order() {
+	main_tcp || { fail; return; }
+	s="$(frame "$(q 11 $ZONE 1)")$(frame "$(q 12 $ZONE 28)")"
+	s="$s$(frame "$(q 13 nope.$ZONE 1)")$(frame "$(q 14 $ZONE 6)")"
+	socket_raw tcp "$s"
+	parse
+	[ -n "$framing_ok" ] && [ "$ids" = "11 12 13 14" ] && pass ||
+	    fail "ids '$ids': $hex"
+}
+
+t_tcp_keeps_connection_for_kdig() {
+	main_tcp || { fail; return; }
+	before=$(grep -c '^Connection from' "$tmp/log.$port.tcp")
+	kask @127.0.0.1 +tcp +keepopen $ZONE A $ZONE AAAA $ZONE NS || {
+		fail; return; }
+	after=$(grep -c '^Connection from' "$tmp/log.$port.tcp")
+	n=$(printf '%s\n' "$out" | grep -c 'status: NOERROR')
+	[ "$n" -eq 3 ] && [ $((after - before)) -eq 1 ] && pass ||
+	    fail "$n answers over $((after - before)) connections"
+}
+
+t_tcp_closes_on_bad_length() {
+	main_tcp || { fail; return; }
+	socket_raw tcp "\000\005abcde$(frame "$(q 1 $ZONE 1)")"
+	[ -z "$hex" ] && pass || fail "answered after length 5: $hex"
+}
+
+t_pipe_closes_on_bad_length() {
+	pipe_raw "$(frame "$(q 1 $ZONE 1)")\000\013$(hdr 2 0 1 0 0; o8 0)$(frame "$(q 3 $ZONE 1)")" $ARGS
+	parse
+	[ "$ids" = 1 ] && pass || fail "ids '$ids' (want 1 then close)"
+}
+
+t_tcp_closes_when_idle() {
+	need socat || { fail; return; }
+	free_port
+	serve tcp 127.0.0.1 -- -i 1 $ARGS || { fail; return; }
+	timeout 10 socat -u "TCP4:127.0.0.1:$port" - >"$tmp/idle.out" 2>&1 &
+	sp=$!
+	sleep 0.5
+	kill -0 $sp 2>/dev/null || { fail "closed before the idle time"; return; }
+	gone $sp 3 && pass || { kill $sp; fail "still open after 3.5 s"; }
+}
+
+t_tcp_closes_when_query_incomplete() {
+	need socat || { fail; return; }
+	free_port
+	serve tcp 127.0.0.1 -- -i 1 $ARGS || { fail; return; }
+	{ printf '\000\040\000\001'; sleep 5; } |
+	    timeout 10 socat -t 0.2 - "TCP4:127.0.0.1:$port" >"$tmp/idle.out" 2>&1 &
+	sp=$!
+	gone $sp 4 && pass || { kill $sp; fail "still open after 4 s"; }
+}
+
+t_pipe_ends_on_eof_and_exits_0() {
+	pipe_raw "$(frame "$(q 1 $ZONE 1)")" $ARGS
+	parse
+	[ "$rc" -eq 0 ] && [ "$nreplies" -eq 1 ] && pass ||
+	    fail "exit $rc, $nreplies replies"
+}
+
+# ---------------------------------------------------------------- idle
+
+t_udp_idle_exits_after_idle_time() {
+	free_port
+	serve udp 127.0.0.1 -- -i 1 $ARGS && ask @127.0.0.1 $ZONE A &&
+	    expect NOERROR aa || { fail; return; }
+	sleep 0.5
+	ask @127.0.0.1 $ZONE AAAA && expect NOERROR aa || {
+		fail "second query within idle time: $why"; return; }
+	kill -0 $pid 2>/dev/null || { fail "exited before the idle time"; return; }
+	gone $pid 3 || { fail "still running 3 s after the last query"; return; }
+	wait $pid
+	st=$?
+	[ $st -eq 0 ] && pass || fail "exit status $st"
+}
+
+t_udp_idle_0_exits_after_first_datagram() {
+	free_port
+	serve udp 127.0.0.1 -- -i 0 $ARGS && ask @127.0.0.1 $ZONE A &&
+	    expect NOERROR aa || { fail; return; }
+	gone $pid 1 || { fail "still running 1 s after its datagram"; return; }
+	wait $pid
+	st=$?
+	[ $st -eq 0 ] && pass || fail "exit status $st"
+}
+
+# ---------------------------------------------------------------- drain, log
+
+t_drain_file_refuses_while_present() {
+	free_port
+	down=$tmp/down
+	rm -f "$down"
+	serve udp 127.0.0.1 -- -i 30 -d "$down" $ARGS &&
+	    ask @127.0.0.1 $ZONE A && expect NOERROR aa || {
+		fail "before the file: $why"; return; }
+	: >"$down"
+	ask @127.0.0.1 $ZONE A && expect REFUSED -aa && count ANSWER 0 &&
+	    ask @127.0.0.1 $ZONE SOA && expect REFUSED -aa || {
+		fail "with the file: $why"; return; }
+	rm -f "$down"
+	ask @127.0.0.1 $ZONE A && expect NOERROR aa &&
+	    has ANSWER "$ZONE. 60 IN A $V4" && pass || fail "after rm: $why"
+}
+
+t_drain_file_refuses_in_pipe_mode() {
+	: >"$tmp/down2"
+	pipe_ask "$(q 1 $ZONE 1)" -d "$tmp/down2" $ARGS && rcode_is 5 &&
+	    [ "$r_aa" -eq 0 ] && pass || fail "${why:-aa set}"
+}
+
+t_verbose_logs_one_line_per_query() {
+	free_port
+	serve udp 127.0.0.1 -- -v -i 0 $ARGS && ask @127.0.0.1 $ZONE AAAA &&
+	    expect NOERROR || { fail; return; }
+	gone $pid 2
+	l=$(grep '^failoverdns: ' "$log")
+	printf '%s\n' "$l" |
+	    grep -Eq "^failoverdns: 127\.0\.0\.1[^ ]* $ZONE\.? AAAA NOERROR$" &&
+	    [ "$(printf '%s\n' "$l" | wc -l)" -eq 1 ] && pass ||
+	    fail "log: $(tr '\n' '|' <"$log")"
+}
+
+t_verbose_logs_refused_and_formerr() {
+	s="$(frame "$(q 1 example.org 1)")$(frame "$(hdr 2 0 2 0 0 0)")"
+	pipe_raw "$s" -v $ARGS
+	grep -q '^failoverdns: .*example\.org\.\{0,1\} A REFUSED$' "$tmp/err" &&
+	    grep -q '^failoverdns: .*FORMERR$' "$tmp/err" && pass ||
+	    fail "log: $(tr '\n' '|' <"$tmp/err")"
+}
+
+t_quiet_without_verbose() {
+	pipe_raw "$(frame "$(q 1 $ZONE 1)")" $ARGS
+	[ ! -s "$tmp/err" ] && pass || fail "stderr: $(head -c 200 "$tmp/err")"
+}
+
+# ---------------------------------------------------------------- arguments
+
+# bad_args WORD ARG...: a non-zero exit, a message naming WORD (or one of
+# WORD|WORD...), and the usage line.
+bad_args() {
+	word=$1
+	shift
+	timeout 5 "$FDNS" "$@" </dev/null >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ $rc -eq 0 ] || [ $rc -eq 124 ]; then
+		why="'$*': exit status $rc"
+		return 1
+	fi
+	named=
+	old=$IFS
+	IFS='|'
+	for w in $word; do
+		grep -qF -- "$w" "$tmp/err" && named=1
+	done
+	IFS=$old
+	if [ -z "$named" ]; then
+		why="'$*': message does not name '$word': $(tr '\n' '|' <"$tmp/err")"
+		return 1
+	fi
+	if ! grep -q 'usage: ' "$tmp/err"; then
+		why="'$*': no usage line: $(tr '\n' '|' <"$tmp/err")"
+		return 1
+	fi
+	if [ -s "$tmp/out" ]; then
+		why="'$*': wrote to stdout"
+		return 1
+	fi
+}
+
+t_rejects_no_arguments() {
+	timeout 5 "$FDNS" </dev/null >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	[ $rc -ne 0 ] && [ $rc -ne 124 ] && grep -q 'usage: ' "$tmp/err" &&
+	    pass || fail "exit $rc: $(tr '\n' '|' <"$tmp/err")"
+}
+
+t_rejects_missing_nameserver() {
+	bad_args '-n|nameserver' $ZONE $V4 && pass || fail
+}
+
+t_rejects_missing_address() {
+	bad_args address -n $NS1 $ZONE && pass || fail
+}
+
+t_rejects_bad_address() {
+	bad_args 198.51.100.300 -n $NS1 $ZONE 198.51.100.300 &&
+	    bad_args 2001:db8::g -n $NS1 $ZONE $V4 2001:db8::g &&
+	    bad_args not-an-address -n $NS1 $ZONE not-an-address && pass || fail
+}
+
+t_rejects_bad_zone_name() {
+	l=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
+	bad_args "a${l}.example" -n $NS1 "a${l}.example" $V4 &&
+	    bad_args "$l.$l.$l.$l.example" -n $NS1 "$l.$l.$l.$l.example" $V4 &&
+	    bad_args "www..example" -n $NS1 www..example $V4 && pass || fail
+}
+
+t_rejects_bad_nameserver_name() {
+	l=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
+	bad_args "a$l.example" -n "a$l.example" $ZONE $V4 &&
+	    bad_args "ns..example" -n ns..example $ZONE $V4 && pass || fail
+}
+
+t_rejects_bad_ttl() {
+	bad_args abc -t abc $ARGS && bad_args -1 -t -1 $ARGS &&
+	    bad_args 2147483648 -t 2147483648 $ARGS &&
+	    bad_args 60x -t 60x $ARGS && pass || fail
+}
+
+t_accepts_ttl_limits() {
+	for t in 0 2147483647; do
+		pipe_ask "$(q 1 $ZONE 1)" -t $t $ARGS && rcode_is 0 || {
+			fail "-t $t: $why"; return; }
+	done
+	pass
+}
+
+t_rejects_bad_idle() {
+	bad_args abc -i abc $ARGS && bad_args -1 -i -1 $ARGS && pass || fail
+}
+
+t_rejects_unknown_option() {
+	bad_args x -x $ARGS && pass || fail
+}
+
+t_rejects_missing_option_value() {
+	bad_args t -n $NS1 $ZONE $V4 -t && pass || fail
+}
+
+# ---------------------------------------------------------------- activation
+
+t_serves_several_datagram_sockets() {
+	main_udp && ask @127.0.0.1 $ZONE A && expect NOERROR aa &&
+	    ask @::1 $ZONE A && expect NOERROR aa &&
+	    ask @127.0.0.1 $ZONE AAAA && expect NOERROR aa && pass || fail
+}
+
+t_refuses_listening_stream_socket() {
+	free_port
+	serve listen 127.0.0.1 -- $ARGS || { fail; return; }
+	ask @127.0.0.1 +tcp +time=1 $ZONE A
+	gone $pid 3 || { fail "still running with a listening socket"; return; }
+	wait $pid
+	st=$?
+	[ $st -eq 1 ] && grep -q 'Accept=yes' "$log" && pass ||
+	    fail "exit $st: $(grep -v '^Listening\|^Communication\|^Execing' "$log" | tr '\n' '|')"
+}
+
+t_dual_stack_socket_answers_v4_mapped() {
+	free_port
+	serve udp '[::]' -- -i 30 $ARGS || { fail; return; }
+	ask @127.0.0.1 $ZONE A && expect NOERROR aa &&
+	    no_text "unexpected source" && ask @::1 $ZONE A &&
+	    expect NOERROR aa && pass || fail
+}
+
+t_replies_from_queried_address_v4() {
+	free_port
+	serve udp 0.0.0.0 -- -i 30 $ARGS && ask @127.0.0.2 $ZONE A &&
+	    expect NOERROR aa && no_text "unexpected source" &&
+	    ask @127.0.0.1 $ZONE A && expect NOERROR aa && pass || fail
+}
+
+t_replies_from_queried_address_v4_mapped() {
+	free_port
+	serve udp '[::]' -- -i 30 $ARGS && ask @127.0.0.3 $ZONE A &&
+	    expect NOERROR aa && no_text "unexpected source" && pass || fail
+}
+
+t_replies_from_queried_address_v6() {
+	free_port
+	serve udp '[::]' -- -i 30 $ARGS && ask @::1 $ZONE AAAA &&
+	    expect NOERROR aa && no_text "unexpected source" && pass || fail
+}
+
+# ---------------------------------------------------------------- inetd
+
+inetd_pid=
+inetd_port=
+# An openbsd-inetd of our own, on its own config file and a high port:
+# udp wait (-i 1) and tcp nowait (-v, so a log line must not reach the
+# socket) on 127.0.0.1, and the same on ::1.
+start_inetd() {
+	[ -n "$inetd_pid" ] && kill -0 "$inetd_pid" 2>/dev/null && {
+		port=$inetd_port; return 0; }
+	need /usr/sbin/inetd ss || return 1
+	free_port
+	u=$(id -un)
+	c=$tmp/inetd.conf
+	{
+		echo "127.0.0.1:$port dgram udp wait.1000 $u $FDNS failoverdns -i 1 $ARGS"
+		echo "127.0.0.1:$port stream tcp nowait.1000 $u $FDNS failoverdns -v -i 2 $ARGS"
+		echo "[::1]:$port dgram udp6 wait.1000 $u $FDNS failoverdns -i 1 $ARGS"
+		echo "[::1]:$port stream tcp6 nowait.1000 $u $FDNS failoverdns -v -i 2 $ARGS"
+	} >"$c"
+	# As root, openbsd-inetd writes /run/inetd.pid and removes it on
+	# exit; keep a system inetd's file.
+	if [ -f /run/inetd.pid ] && cp /run/inetd.pid "$tmp/inetd.pid.saved"; then
+		pidfile_saved=1
+	fi
+	/usr/sbin/inetd -i "$c" >"$tmp/inetd.log" 2>&1 </dev/null &
+	inetd_pid=$!
+	pids="$pids $inetd_pid"
+	wait_bound udp $port && wait_bound tcp $port || {
+		why="inetd does not listen: $(tr '\n' '|' <"$tmp/inetd.log")"
+		return 1
+	}
+	inetd_port=$port
+}
+
+t_inetd_udp_wait_answers() {
+	start_inetd && ask @127.0.0.1 $ZONE A && expect NOERROR aa &&
+	    has ANSWER "$ZONE. 60 IN A $V4" && pass || fail
+}
+
+t_inetd_tcp_nowait_answers() {
+	start_inetd && ask @127.0.0.1 +tcp $ZONE A && expect NOERROR aa &&
+	    has ANSWER "$ZONE. 60 IN A $V4" && pass || fail
+}
+
+t_inetd_v6_answers() {
+	start_inetd && ask @::1 $ZONE AAAA && expect NOERROR aa &&
+	    ask @::1 +tcp $ZONE AAAA && expect NOERROR aa && pass || fail
+}
+
+t_inetd_verbose_log_stays_off_the_socket() {
+	start_inetd && ask @127.0.0.1 +tcp +norec $ZONE SOA &&
+	    expect NOERROR aa && no_text "arning" && no_text "malformed" &&
+	    ask @127.0.0.1 +tcp +norec nope.$ZONE A && expect NXDOMAIN aa &&
+	    no_text "arning" && pass || fail
+}
+
+t_inetd_udp_burst_answered() {
+	start_inetd || { fail; return; }
+	i=0
+	ok=0
+	while [ $i -lt 30 ]; do
+		ask @127.0.0.1 +time=1 $ZONE A && expect NOERROR aa && ok=$((ok + 1))
+		i=$((i + 1))
+	done
+	[ $ok -eq 30 ] && pass || fail "$ok of 30 answered; last: $why"
+}
+
+t_inetd_tcp_pipelined() {
+	start_inetd || { fail; return; }
+	s="$(frame "$(q 21 $ZONE 1)")$(frame "$(q 22 $ZONE 2)")$(frame "$(q 23 x.$ZONE 1)")"
+	socket_raw tcp "$s"
+	parse
+	[ -n "$framing_ok" ] && [ "$ids" = "21 22 23" ] && pass ||
+	    fail "ids '$ids': $hex"
+}
+
+# ================================================================ runner
+
+tests=${TESTS:-$(sed -n 's/^\(t_[a-z0-9_]*\)() {$/\1/p' "$self")}
+for cur in $tests; do
+	verdict=
+	why=
+	$cur
+	[ -n "$verdict" ] || fail "no verdict"
+done
+
+# Extra suites: each prints pass:/FAIL:/skip: lines (see the contract);
+# we count them, and a suite that fails without a FAIL line counts once.
+[ -n "${FAILOVERDNS_TEST_NESTED:-}" ] && SUITES=none
+FAILOVERDNS_TEST_NESTED=1
+export FAILOVERDNS_TEST_NESTED
+if [ "${SUITES:-}" != none ]; then
+	if [ -z "${SUITES:-}" ]; then
+		set +f
+		for s in tests/*.sh; do
+			case $s in
+			tests/check.sh | tests/deps.sh) continue ;;
+			esac
+			[ -f "$s" ] && [ -x "$s" ] && SUITES="${SUITES:-} $s"
+		done
+		set -f
+	fi
+	for s in $SUITES; do
+		echo "--- $s"
+		case $s in
+		/*)	run=$s ;;
+		*)	run=./$s ;;
+		esac
+		FAILOVERDNS=$FDNS timeout 1800 "$run" >"$tmp/suite.out" 2>&1 \
+		    </dev/null
+		st=$?
+		cat "$tmp/suite.out"
+		p=$(grep -c '^pass: ' "$tmp/suite.out")
+		f=$(grep -c '^FAIL: ' "$tmp/suite.out")
+		npass=$((npass + p))
+		nfail=$((nfail + f))
+		if [ $st -ne 0 ] && [ "$f" -eq 0 ]; then
+			cur=$s
+			fail "exit status $st without a FAIL line"
+		fi
+	done
+fi
+
+echo "$npass passed, $nfail failed"
+[ $nfail -eq 0 ]
