@@ -2,13 +2,15 @@
 # tests/fuzz/run.sh [seconds] [libfuzzer|afl|both]
 #
 # Builds and runs the two fuzzers side by side for the given time (default
-# 60 s each, in parallel, under nice):
+# 60 s each, in parallel, under nice; 0 = build only, into $FUZZ_OUT):
 #   libfuzzer  fuzz_answer.c: answer() with ASan+UBSan, invariants checked
 #              (see the comment at the top of fuzz_answer.c)
 #   afl        failoverdns itself, built with afl-clang-fast + ASan/UBSan,
 #              in pipe mode: 2-byte length framing on stdin
 # Prints exec counts, crashes and hangs; exits 1 on any crash, hang or
-# sanitizer report, 2 if a build fails.  The committed seed corpus is never
+# sanitizer report, 2 if a build fails.  An input AFL saved as a hang
+# counts if it still runs over 10 s on each of 3 replays (a loaded machine
+# makes AFL save spurious ones; those are listed, not counted).  The committed seed corpus is never
 # written to; work files go to $FUZZ_OUT (default: a temporary directory,
 # kept if something was found).
 #
@@ -65,6 +67,16 @@ if [ "$which" != libfuzzer ]; then
 	fi
 fi
 
+if [ "$secs" -eq 0 ]; then
+	echo "run.sh: built, not run:"
+	[ "$which" != afl ] && echo "  libFuzzer: $out/fuzz_answer" \
+	    "[-max_total_time=N] CORPUSDIR (seeds: $here/corpus/msg)"
+	[ "$which" != libfuzzer ] && echo "  AFL++: afl-fuzz -m none" \
+	    "-i $here/corpus/pipe -o OUTDIR -- $out/failoverdns-afl $ARGS"
+	keep=1
+	exit 0
+fi
+
 # --- run, in parallel
 if [ "$which" != afl ]; then
 	mkdir -p "$out/lf-corpus" "$out/lf-artifacts"
@@ -86,7 +98,7 @@ if [ "$which" != libfuzzer ]; then
 		    ASAN_OPTIONS=abort_on_error=1:symbolize=0:detect_leaks=0 \
 		    UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1 \
 		    exec nice -n 10 timeout -k 10 $((secs + 60)) \
-		    afl-fuzz -V "$secs" -m none -t 3000 \
+		    afl-fuzz -V "$secs" -m none -t 5000 \
 		    -i "$here/corpus/pipe" -o "$out/afl" \
 		    -- "$out/failoverdns-afl" $ARGS
 	) >"$out/afl.log" 2>&1 &
@@ -135,8 +147,30 @@ if [ -n "$afl_pid" ]; then
 		    "${crashes:-?} crashes, ${hangs:-?} hangs," \
 		    "$(field corpus_count) corpus files," \
 		    "$(field bitmap_cvg) coverage"
+		# AFL saves an input as a hang when one run exceeded -t,
+		# which a loaded machine can cause; a hang counts only if
+		# the input still takes over 10 s on each of 3 replays.
+		real_hangs=0
+		for h in "$out"/afl/default/hangs/id*; do
+			[ -f "$h" ] || continue
+			slow=0
+			for i in 1 2 3; do
+				timeout 10 "$out/failoverdns-afl" $ARGS \
+				    <"$h" >/dev/null 2>&1
+				[ $? -eq 124 ] && slow=$((slow + 1))
+			done
+			if [ $slow -eq 3 ]; then
+				real_hangs=$((real_hangs + 1))
+				echo "  hang reproduces: $h"
+			else
+				echo "  hang did not reproduce (load):" \
+				    "$(basename "$h")"
+			fi
+		done
+		[ "${hangs:-0}" -gt 0 ] &&
+		    echo "afl: $real_hangs of $hangs saved hangs reproduce"
 		if [ "$st" -ne 0 ] || [ "${crashes:-1}" -ne 0 ] ||
-		    [ "${hangs:-1}" -ne 0 ]; then
+		    [ "$real_hangs" -ne 0 ] || [ -z "$hangs" ]; then
 			ls "$out/afl/default/crashes" "$out/afl/default/hangs" \
 			    2>/dev/null | sed 's/^/  /'
 			tail -5 "$out/afl.log"
