@@ -16,7 +16,9 @@
 # BENCH_ROUNDS (3), BENCH_RATE (40000) fixed rate for long-lived servers,
 # BENCH_RATE_ONESHOT (400) fixed rate for one-shot servers under inetd,
 # BENCH_N (1000) queries for the long-lived callgrind run,
-# BENCH_SERVER_CPU (1) and BENCH_CLIENT_CPU (0).
+# BENCH_SERVER_CPU (1) and BENCH_CLIENT_CPU (0), BENCH_ONLY (a list of run
+# names, e.g. "floors-inetd fds-inetd", to run only those), BENCH_OUT
+# (bench/RESULTS.md), BENCH_KEEP (keep the work directory).
 set -u
 export LC_ALL=C
 
@@ -27,6 +29,7 @@ ROUNDS=${BENCH_ROUNDS:-3}
 RATE=${BENCH_RATE:-40000}
 RATE1=${BENCH_RATE_ONESHOT:-400}
 NQ=${BENCH_N:-1000}
+OUT=${BENCH_OUT:-$BENCH/RESULTS.md}
 SCPU=${BENCH_SERVER_CPU:-1}
 CCPU=${BENCH_CLIENT_CPU:-0}
 
@@ -34,6 +37,21 @@ if [ "$(id -u)" != 0 ]; then
 	echo "bench: must run as root (servers bind port 53 in a private network namespace)" >&2
 	exit 1
 fi
+# Debian 12 packages: nsd knot tinydns openbsd-inetd systemd dnsperf valgrind
+# musl-tools bind9-dnsutils util-linux iproute2 binutils gcc make
+missing=""
+for c in nsd:nsd knotd:knot tinydns:tinydns tinydns-data:tinydns inetd:openbsd-inetd \
+    systemd-socket-activate:systemd dnsperf:dnsperf valgrind:valgrind \
+    callgrind_annotate:valgrind musl-gcc:musl-tools dig:bind9-dnsutils unshare:util-linux \
+    taskset:util-linux ip:iproute2 strip:binutils gcc:gcc make:make; do
+	PATH=$PATH:/usr/sbin:/sbin command -v "${c%%:*}" >/dev/null || missing="$missing ${c#*:}"
+done
+if [ -n "$missing" ]; then
+	echo "bench: missing, install with: apt-get install -y$(echo "$missing" | tr ' ' '\n' | sort -u | tr '\n' ' ')" >&2
+	exit 1
+fi
+export PATH=$PATH:/usr/sbin:/sbin
+
 # Re-run inside private network and mount namespaces: loopback only, and a
 # private /run so that inetd's /run/inetd.pid does not touch the host's.
 if [ -z "${FDBENCH_INNER:-}" ]; then
@@ -89,6 +107,7 @@ else
 	say "bench: failoverdns not built (see below); measuring the others only"; cat "$W/make.log" >&2 2>/dev/null
 fi
 gcc -O2 -Wall -o "$W/floor" "$BENCH/floor.c" || exit 1
+gcc -O2 -Wall -o "$W/spawn" "$BENCH/spawn.c" || exit 1
 HAVE_FLOORS=0
 musl-gcc -O2 -static -o "$W/floor-static" "$BENCH/floor.c" && HAVE_FLOORS=1
 FD=$ROOT/failoverdns FDS=$ROOT/failoverdns-static
@@ -110,7 +129,7 @@ EOF
 {
 	for i in 1 2 3 4 5; do echo "www.example.com A"; echo "www.example.com AAAA"; done
 	for i in 1 2 3 4; do echo "www.example.com NS"; echo "www.example.com SOA"; done
-	echo "nx$RANDOM.www.example.com A"; echo "mail.www.example.com AAAA"
+	echo "nx.www.example.com A"; echo "mail.www.example.com AAAA"
 } > "$W/queries.txt"
 
 # NSD
@@ -222,6 +241,10 @@ ONE="floor-inetd"
 [ $HAVE_FLOORS = 1 ] && ONE="$ONE floors-inetd"
 [ $HAVE_FDS = 1 ] && ONE="$ONE fds-inetd"
 
+if [ -n "${BENCH_ONLY:-}" ]; then
+	only() { local n o=""; for n in $1; do case " $BENCH_ONLY " in *" $n "*) o="$o $n" ;; esac; done; echo $o; }
+	LONG=$(only "$LONG"); ONE=$(only "$ONE")
+fi
 HAVE_CG=0
 if mkdir "$CGROOT/fdbench.$$" 2>/dev/null; then HAVE_CG=1; CGS="$CGROOT/fdbench.$$"; fi
 
@@ -341,6 +364,30 @@ for round in $(seq "$ROUNDS"); do
 	done
 done
 
+# ---------------------------------------------------------------- activations
+# CPU of one activation, exec to exit, with the socket on fds 0-2 as inetd
+# gives it (bench/spawn.c): no inetd, no dnsperf, so little noise.
+# 5 rounds of $NSPAWN activations, programs alternating; median of the rounds.
+NSPAWN=${BENCH_SPAWN:-500}
+declare -A ACT
+SP_LIST=""
+for k in floor fd floors fds; do
+	case $k in fd) [ $HAVE_FD = 1 ] || continue ;; fds) [ $HAVE_FDS = 1 ] || continue ;; floors) [ $HAVE_FLOORS = 1 ] || continue ;; esac
+	SP_LIST="$SP_LIST $k"
+done
+say "bench: activation cost ($SP_LIST), 5 x $NSPAWN each"
+: > "$W/spawn.tsv"
+for r in 1 2 3 4 5; do
+	for k in $SP_LIST; do
+		case $k in fd) p=$FD ;; fds) p=$FDS ;; floor) p=$W/floor ;; floors) p=$W/floor-static ;; esac
+		case $k in fd*) args=(-i 0 "${FD_ARGS[@]}") ;; *) args=() ;; esac
+		echo "$k $(taskset -c "$SCPU" "$W/spawn" "$NSPAWN" "$p" "${args[@]}")" >> "$W/spawn.tsv"
+	done
+done
+for k in $SP_LIST; do
+	ACT[$k]=$(awk -v k="$k" '$1 == k && $2 == $3 {print $4}' "$W/spawn.tsv" | sort -n | awk '{a[NR] = $1} END {if (NR) print a[int((NR + 1) / 2)]}')
+done
+
 # ---------------------------------------------------------------- callgrind
 # one query, framed for pipe mode: 2-byte length, then the message
 qwire() { # id qtype-hex-pair name-labels... -> DNS query bytes (octal printf)
@@ -380,8 +427,12 @@ hwm() { # input program args... -> VmHWM KiB once all of input is answered (befo
 	env -i "$@" < "$W/fifo" > "$W/hwm.out" 2>/dev/null &
 	pid=$!
 	exec 7> "$W/fifo"
-	cat "$in" >&7
-	for i in $(seq 100); do # until the replies stop growing (at most 5 s)
+	if [ "$in" = - ]; then # no input: the process waits in its first read
+		sleep 0.2
+	else
+		cat "$in" >&7
+	fi
+	[ "$in" = - ] || for i in $(seq 100); do # until the replies stop growing (at most 5 s)
 		sleep 0.05
 		s1=$(stat -c %s "$W/hwm.out")
 		[ "$s1" -gt 0 ] && [ "$s1" = "$s0" ] && break
@@ -401,7 +452,11 @@ for k in $CG_LIST; do
 	p=$(prog_of "$k")
 	case $k in fd*) args=("${FD_ARGS[@]}") ;; *) args=() ;; esac
 	IR1[$k]=$(ir "$W/one.bin" "$p" "${args[@]}")
-	[ "${k#fd}" != "$k" ] && RSS1[$k]=$(hwm "$W/one.bin" "$p" "${args[@]}")
+	if [ "${k#fd}" != "$k" ]; then
+		RSS1[$k]=$(hwm "$W/one.bin" "$p" "${args[@]}")
+	else	# the floor exits right after its one answer: its peak before the query
+		RSS1[$k]=$(hwm - "$p")
+	fi
 	if [ "${k#fd}" != "$k" ]; then
 		IRN[$k]=$(ir "$W/many.bin" "$p" "${args[@]}")
 		RSSN[$k]=$(hwm "$W/many.bin" "$p" "${args[@]}")
@@ -458,8 +513,8 @@ fmt_k() { awk -v v="$1" 'BEGIN { if (v == "") print "–"; else printf "%.0f", v
 NSD_CQ=$(get nsd fixed 7)
 TABLE=$W/table.md
 {
-echo "| server | saturated qps | lost % (sat) | fixed rate | qps at fixed rate | avg latency ms (fixed) | lost % (fixed) | server CPU % (fixed) | CPU µs / answer (fixed) | ratio | instr. exec→exit, 1 query | instr. / answer, long-lived | peak RSS KiB | binary bytes (as built / stripped) |"
-echo "|---|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|--:|--:|--:|"
+echo "| server | saturated qps | lost % (sat) | fixed rate | qps at fixed rate | avg latency ms (fixed) | lost % (fixed) | server CPU % (fixed) | CPU µs / answer (fixed) | ratio | CPU µs / activation, exec→exit | instr. exec→exit, 1 query | instr. / answer, long-lived | peak RSS KiB | binary bytes (as built / stripped) |"
+echo "|---|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|--:|--:|--:|--:|"
 for name in $LONG $ONE; do
 	[ -n "$(get "$name" sat 3)" ] || [ -n "$(get "$name" fixed 3)" ] || continue
 	if oneshot "$name"; then r=$RATE1; else r=$RATE; fi
@@ -481,13 +536,16 @@ for name in $LONG $ONE; do
 	if [ -n "$k" ] && [ -n "${IR1[$k]:-}" ]; then
 		i1=${IR1[$k]}
 		[ -n "${IRN[$k]:-}" ] && iN=$(awk -v a="${IRN[$k]}" -v b="${IR1[$k]}" -v n="$NQ" 'BEGIN {printf "%.0f", (a - b) / (n - 1)}')
-		if oneshot "$name"; then rss="${RSS1[$k]:-–} (1 query, pipe)"; else rss="$(get "$name" fixed 8) (under load); ${RSSN[$k]:-–} ($NQ queries, pipe)"; fi
+		if oneshot "$name"; then
+			case $k in floor*) rss="${RSS1[$k]:-–} (pipe, waiting for its query)" ;; *) rss="${RSS1[$k]:-–} (1 query, pipe)" ;; esac
+		else rss="$(get "$name" fixed 8) (under load); ${RSSN[$k]:-–} ($NQ queries, pipe)"; fi
 		sz="${SIZE[$k]} / ${SIZES[$k]}"
 	fi
-	printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
+	act="–"; oneshot "$name" && [ -n "$k" ] && act=${ACT[$k]:-–}
+	printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
 		"$(server_desc "$name")" "$(fmt_k "$(get "$name" sat 3)")" "$(get "$name" sat 5)" "$r" \
 		"$(fmt_k "$(get "$name" fixed 3)")" "$(get "$name" fixed 4)" "$(get "$name" fixed 5)" \
-		"$(get "$name" fixed 6)" "$cq" "$rat" "$i1" "$iN" "$rss" "$sz"
+		"$(get "$name" fixed 6)" "$cq" "$rat" "$act" "$i1" "$iN" "$rss" "$sz"
 done
 } > "$TABLE"
 cat "$TABLE"
@@ -513,6 +571,10 @@ echo "process plus every child it spawned) over the wall time of the dnsperf run
 echo "is that CPU time over the answers received. *ratio*: for long-lived servers CPU per answer"
 echo "against NSD's (goal for failoverdns linger mode: ≤ 1); for one-shot servers saturated qps against"
 echo "the floor responder with the same linking under the same inetd (goal: ≥ 0.9)."
+echo "*CPU µs / activation*: \`bench/spawn.c\` starts the program $NSPAWN times with a UDP socket holding one"
+echo "query on fds 0-2 (as inetd \"dgram wait\" does, empty environment) and sums the child's own"
+echo "user+sys time from wait4(2): the one-shot cost without inetd's fork and bookkeeping and"
+echo "without dnsperf; median of 5 alternating rounds."
 echo "*instr.* columns: \`valgrind --tool=callgrind\` total instructions (user mode, from exec to exit,"
 echo "dynamic loader included) in pipe mode (fd 0 a file, 2-byte length framing): one A query; and"
 echo "(N=$NQ mixed queries − 1 query) / (N − 1) for the per-answer cost in a long-lived process."
@@ -525,6 +587,7 @@ echo
 if [ $HAVE_FD = 1 ]; then
 	echo "- linger CPU per answer vs NSD: glibc $(ratio "$(get fd-linger fixed 7)" "$NSD_CQ"), static musl $(ratio "$(get fds-linger fixed 7)" "$NSD_CQ") (goal ≤ 1)"
 	echo "- one-shot saturated qps vs floor: glibc $(ratio "$(get fd-inetd sat 3)" "$(get floor-inetd sat 3)"), static musl $(ratio "$(get fds-inetd sat 3)" "$(get floors-inetd sat 3)") vs its static floor, $(ratio "$(get fds-inetd sat 3)" "$(get floor-inetd sat 3)") vs the glibc floor (goal ≥ 0.9)"
+	echo "- one-shot CPU per activation (exec to exit, spawn loop) vs floor: glibc $(ratio "${ACT[fd]:-}" "${ACT[floor]:-}") (${ACT[fd]:-?} vs ${ACT[floor]:-?} µs), static musl $(ratio "${ACT[fds]:-}" "${ACT[floors]:-}") (${ACT[fds]:-?} vs ${ACT[floors]:-?} µs)"
 	echo "- one-shot CPU per answer vs floor at $RATE1 qps: glibc $(ratio "$(get fd-inetd fixed 7)" "$(get floor-inetd fixed 7)"), static musl $(ratio "$(get fds-inetd fixed 7)" "$(get floors-inetd fixed 7)")"
 	[ $HAVE_FDS = 1 ] && echo "- static musl binary: ${SIZE[fds]} bytes (goal ≤ 32768); peak RSS one query ${RSS1[fds]} KiB, $NQ queries ${RSSN[fds]} KiB (goal ≤ 1024)"
 	echo "- pipe mode, $NQ framed queries: glibc build sent ${NREP[fd]:-?} framed replies, static musl ${NREP[fds]:-?}"
@@ -540,7 +603,7 @@ echo "zone (example.com), compared with NSD's answers (status, header flags, rec
 echo
 for name in $LONG $ONE; do
 	case $name in nsd|floor*) continue ;; esac
-	[ -f "$W/answers.$name" ] || continue
+	[ -f "$W/answers.$name" ] && [ -f "$W/answers.nsd" ] || continue
 	if diff -q "$W/answers.nsd" "$W/answers.$name" >/dev/null; then
 		echo "- $(server_desc "$name"): same as NSD"
 	else
@@ -574,7 +637,7 @@ echo "## Machine"
 echo
 echo "- $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(nproc) CPUs, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo); kernel $(uname -r); Debian $(cat /etc/debian_version)"
 echo "- load average at the start: $LOAD0; at the end: $(cut -d' ' -f1-3 /proc/loadavg) (the machine may be shared)"
-echo "- server pinned to CPU $SCPU, dnsperf to CPU $CCPU (Knot DNS: dnsperf on whichever CPU knotd's UDP worker did not pin itself to: CPU $(get knot fixed 9))"
+echo "- server pinned to CPU $SCPU, dnsperf to CPU $CCPU; knotd pins its UDP worker itself, so for Knot DNS dnsperf ran on the CPU that worker did not take (CPU $(get knot fixed 9))"
 echo "- cpu accounting: $([ $HAVE_CG = 1 ] && echo "a cpuacct cgroup per server (cpuacct.usage)" || echo "/proc/PID/stat utime+stime+cutime+cstime of the server's process tree")"
 echo
 echo "## Versions"
@@ -592,8 +655,9 @@ echo '```'
 for name in $LONG $ONE; do echo "$(printf '%-13s' "$name") taskset -c $SCPU $(server_cmd "$name" | sed "s|$W|\$W|g; s|$ROOT/||g")"; done
 for f in fd fds floor floors; do [ -f "$W/inetd-$f.conf" ] && echo "inetd-$f.conf: $(sed "s|$W|\$W|g; s|$ROOT/||g" "$W/inetd-$f.conf")"; done
 echo "saturated:    $CMD_SAT"
-echo "fixed rate:   $CMD_FIXED   (one-shot servers: -Q $RATE1)"
+echo "fixed rate:   the same with -Q $RATE (long-lived servers) or -Q $RATE1 (one-shot servers)"
 echo "callgrind:    env -i valgrind --tool=callgrind PROGRAM ARGS < one.bin   (and < many.bin, $NQ framed queries)"
+echo "activation:   taskset -c $SCPU spawn $NSPAWN PROGRAM [-i 0 ARGS]   (bench/spawn.c)"
 echo "peak RSS:     PROGRAM ARGS < fifo; write one.bin (many.bin) to the fifo; VmHWM from /proc/PID/status"
 echo "failoverdns ARGS: ${FD_ARGS[*]}"
 echo '```'
@@ -604,10 +668,22 @@ echo '```'
 sort "$W/queries.txt" | uniq -c
 echo '```'
 echo
-echo "Zone (NSD and Knot DNS; the same data for tinydns in its own format):"
+echo "Zone (NSD and Knot DNS), tinydns data, nsd.conf, knot.conf (\$W: the run's work directory):"
 echo
 echo '```'
 cat "$Z/www.example.com.zone"
+echo '```'
+echo
+echo '```'
+cat "$W/tinydns/data"
+echo '```'
+echo
+echo '```'
+sed "s|$W|\$W|g" "$W/nsd/nsd.conf"
+echo '```'
+echo
+echo '```'
+sed "s|$W|\$W|g" "$W/knot/knot.conf"
 echo '```'
 echo
 echo "## Raw runs"
@@ -617,5 +693,5 @@ echo
 echo '```'
 cat "$RAW"
 echo '```'
-} > "$BENCH/RESULTS.md"
-say "bench: wrote $BENCH/RESULTS.md in $((T1 - T0)) s"
+} > "$OUT"
+say "bench: wrote $OUT in $((T1 - T0)) s"
