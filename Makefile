@@ -24,6 +24,26 @@ demo: failoverdns
 check: failoverdns
 	sh test.sh
 
+# Root: the failover lab with four resolvers in network namespaces
+# (about 17 minutes), the benchmark (under 10 minutes).
+lab: failoverdns
+	sh tests/lab/run.sh
+
+bench: failoverdns
+	sh bench/run.sh
+
+# Fuzz for FUZZ_SECONDS each with libFuzzer and AFL++; static analysis
+# and mandoc -Tlint; test.sh with ASan/UBSan and valgrind.
+FUZZ_SECONDS = 600
+fuzz:
+	sh tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+lint:
+	sh tests/lint.sh
+
+sanitize:
+	sh tests/sanitize.sh
+
 install: failoverdns
 	mkdir -p $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANPREFIX)/man8
 	cp failoverdns $(DESTDIR)$(SBINDIR)/failoverdns
@@ -58,4 +78,5 @@ uninstall:
 clean:
 	rm -f failoverdns failoverdns-static
 
-.PHONY: all static demo check install install-systemd uninstall clean
+.PHONY: all static demo check lab bench fuzz lint sanitize install \
+    install-systemd uninstall clean
