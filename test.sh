@@ -122,7 +122,8 @@ wait_bound() {
 
 # serve MODE ADDR... -- FAILOVERDNS-ARGS: start the program under
 # systemd-socket-activate on $port, one socket per ADDR.  MODE is udp
-# (--datagram), tcp (--accept) or listen (a listening stream socket).
+# (--datagram), tcp (--accept), fd0udp or fd0tcp (the same with --inetd:
+# the socket on fd 0 and 1) or listen (a listening stream socket).
 # Sets pid (of systemd-socket-activate, which execs the program in the
 # datagram and listen modes) and log (its stderr and the program's).
 serve() {
@@ -138,7 +139,9 @@ serve() {
 	case $mode in
 	udp)	opt=--datagram proto=udp ;;
 	tcp)	opt=--accept proto=tcp ;;
-	*)	opt= proto=tcp ;;
+	fd0udp)	opt="--inetd --datagram" proto=udp ;;
+	fd0tcp)	opt="--inetd --accept" proto=tcp ;;
+	*)	opt='' proto=tcp ;;
 	esac
 	log=$tmp/log.$port.$mode
 	# set -f is on: the brackets of [::1] stay as they are.
@@ -177,9 +180,9 @@ main_tcp() {
 	port=$tcp_port
 }
 
-# Servers with many long NS names, so that the NS answer needs more than
-# 512 bytes (10 names of 61 bytes: 763 in all) or more than 1232 (16 names
-# of 115 bytes: 2081).  Each name ends in its own label, so no compression
+# Servers with many long NS names, so that the NS answer needs a bit more
+# than 512 bytes (7 names of 62 bytes: 551 in all, 562 with an OPT), more
+# (10: 773), or more than 1232 (16 names of 116 bytes: 2081).  Each name ends in its own label, so no compression
 # can shrink the answer.
 many_ns() {
 	pad=a-long-nameserver-label-padding-the-answer-out-abcdef
@@ -193,30 +196,32 @@ many_ns() {
 	echo "$r"
 }
 
-big_pid=
-big_port=
-big_udp() {
-	if [ -z "$big_pid" ] || ! kill -0 "$big_pid" 2>/dev/null; then
+# ns_server KEY N [long]: start (once per KEY) a UDP and a TCP server on
+# one port with N such names, so that dig can retry over TCP.
+ns_server() {
+	eval "p=\${nsport_$1:-} q=\${nspid_$1:-}"
+	if [ -z "$q" ] || ! kill -0 "$q" 2>/dev/null; then
 		free_port
-		serve udp 127.0.0.1 -- -i 300 $(many_ns 10) $ZONE $V4 $V6 ||
+		serve udp 127.0.0.1 -- -i 300 $(many_ns "$2" "${3:-}") \
+		    $ZONE $V4 $V6 || return 1
+		eval "nspid_$1=\$pid nsport_$1=\$port"
+		serve tcp 127.0.0.1 -- $(many_ns "$2" "${3:-}") $ZONE $V4 $V6 ||
 		    return 1
-		big_pid=$pid big_port=$port
-		serve tcp 127.0.0.1 -- $(many_ns 10) $ZONE $V4 $V6 || return 1
+		p=$port
 	fi
-	port=$big_port
+	port=$p
 }
 
-huge_pid=
-huge_port=
+mid_udp() {
+	ns_server mid 7
+}
+
+big_udp() {
+	ns_server big 10
+}
+
 huge_udp() {
-	if [ -z "$huge_pid" ] || ! kill -0 "$huge_pid" 2>/dev/null; then
-		free_port
-		serve udp 127.0.0.1 -- -i 300 $(many_ns 16 long) $ZONE $V4 $V6 ||
-		    return 1
-		huge_pid=$pid huge_port=$port
-		serve tcp 127.0.0.1 -- $(many_ns 16 long) $ZONE $V4 $V6 || return 1
-	fi
-	port=$huge_port
+	ns_server huge 16 long
 }
 
 # gone PID SECONDS: true if PID exits within SECONDS (tenths counted).
@@ -832,9 +837,10 @@ t_edns_over_tcp() {
 # ---------------------------------------------------------------- size
 
 t_sets_tc_over_512() {
-	big_udp && ask @127.0.0.1 +noedns +ignore $ZONE NS &&
+	mid_udp && ask @127.0.0.1 +noedns +ignore $ZONE NS &&
 	    expect NOERROR aa tc && rcvd_at_most 512 && count ANSWER 0 &&
-	    pass || fail
+	    ask @127.0.0.1 +noedns +ignore nope.$ZONE A &&
+	    expect NXDOMAIN aa -tc && pass || fail
 }
 
 t_fits_over_512_with_edns() {
@@ -844,10 +850,14 @@ t_fits_over_512_with_edns() {
 }
 
 t_never_exceeds_advertised_size() {
-	big_udp && ask @127.0.0.1 +bufsize=600 +ignore $ZONE NS &&
-	    expect NOERROR aa tc && rcvd_at_most 600 || { fail "600: $why"; return; }
-	ask @127.0.0.1 +bufsize=100 +ignore $ZONE NS && expect NOERROR tc &&
-	    rcvd_at_most 512 && pass || fail "100 (means 512): $why"
+	mid_udp && ask @127.0.0.1 +bufsize=561 +ignore $ZONE NS &&
+	    expect NOERROR aa tc && rcvd_at_most 561 || {
+		fail "561: $why"; return; }
+	ask @127.0.0.1 +bufsize=562 +ignore $ZONE NS && expect NOERROR aa -tc &&
+	    count ANSWER 7 && rcvd_at_most 562 || { fail "562: $why"; return; }
+	big_udp && ask @127.0.0.1 +bufsize=100 +ignore $ZONE NS &&
+	    expect NOERROR tc && rcvd_at_most 512 && pass ||
+	    fail "100 (means 512): $why"
 }
 
 t_caps_udp_at_1232() {
@@ -929,6 +939,19 @@ t_pipe_closes_on_bad_length() {
 	pipe_raw "$(frame "$(q 1 $ZONE 1)")\000\013$(hdr 2 0 1 0 0; o8 0)$(frame "$(q 3 $ZONE 1)")" $ARGS
 	parse
 	[ "$ids" = 1 ] && pass || fail "ids '$ids' (want 1 then close)"
+}
+
+t_tcp_closes_on_eof() {
+	need socat || { fail; return; }
+	free_port
+	serve tcp 127.0.0.1 -- -i 10 $ARGS || { fail; return; }
+	printf "$(frame "$(q 5 $ZONE 1)")" |
+	    timeout 10 socat -t 8 - "TCP4:127.0.0.1:$port" >"$tmp/eof.out" 2>&1 &
+	sp=$!
+	gone $sp 3 || { kill $sp; fail "open 3 s after EOF (idle is 10 s)"; return; }
+	hex=$(od -An -tx1 -v <"$tmp/eof.out" | tr -s ' \n' '  ' | sed 's/^ //; s/ $//')
+	parse
+	[ "$ids" = 5 ] && pass || fail "reply ids '$ids': $hex"
 }
 
 t_tcp_closes_when_idle() {
@@ -1172,6 +1195,33 @@ t_replies_from_queried_address_v6() {
 	free_port
 	serve udp '[::]' -- -i 30 $ARGS && ask @::1 $ZONE AAAA &&
 	    expect NOERROR aa && no_text "unexpected source" && pass || fail
+}
+
+# systemd-socket-activate --inetd passes the socket as fd 0 (and 1), as
+# inetd and systemd's StandardInput=socket do.
+t_serves_datagram_socket_on_fd_0() {
+	free_port
+	serve fd0udp 127.0.0.1 -- -i 1 $ARGS && ask @127.0.0.1 $ZONE A &&
+	    expect NOERROR aa && ask @127.0.0.1 $ZONE AAAA &&
+	    expect NOERROR aa && pass || fail
+}
+
+t_serves_stream_socket_on_fd_0() {
+	free_port
+	serve fd0tcp 127.0.0.1 '[::1]' -- -i 1 $ARGS &&
+	    ask @127.0.0.1 +tcp $ZONE A && expect NOERROR aa &&
+	    ask @::1 +tcp $ZONE AAAA && expect NOERROR aa && pass || fail
+}
+
+t_ignores_listen_fds_of_another_process() {
+	s=$(frame "$(q 3 $ZONE 1)")
+	printf "$s" >"$tmp/in"
+	LISTEN_PID=1 LISTEN_FDS=1 timeout 10 "$FDNS" $ARGS <"$tmp/in" \
+	    >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	hex=$(od -An -tx1 -v <"$tmp/out" | tr -s ' \n' '  ' | sed 's/^ //; s/ $//')
+	parse
+	rcode_is 0 && [ "$r_id" -eq 3 ] && pass || fail
 }
 
 # ---------------------------------------------------------------- inetd
