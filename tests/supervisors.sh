@@ -12,7 +12,9 @@
 # answers each query from the address it was sent to (127.0.0.1, 127.0.0.2,
 # 2001:db8::1, 2001:db8::2, ::1; dig warns otherwise), a burst of 2000 UDP
 # queries (dnsperf, 500 outstanding) and one of 500 TCP connections leave
-# the service answering.
+# the service answering.  A control shows that under inetd the same bursts
+# turn the service off with one process per datagram (-i 0) or inetd's
+# default limit of 256 TCP connections a minute.
 #
 # Prints pass:/FAIL:/skip: lines; exits 0 iff nothing failed.  Needs root
 # (a network namespace, port 53, setuid to nobody).  xinetd conflicts with
@@ -257,6 +259,32 @@ if [ -x /usr/sbin/inetd ]; then
 	/usr/sbin/inetd -i "$tmp/inetd.conf" >"$tmp/inetd.log" 2>&1 &
 	started=$!
 	exercise inetd 1 2 2 0
+	stop_all
+
+	# Control: the shipped lines stay below inetd's limit of 256 starts a
+	# minute; one process per datagram (-i 0) and per connection without
+	# ".1000" do not, and inetd turns the service off for ten minutes.
+	sed -e 's/nowait\.1000/nowait/' -e 's/failoverdns -n /failoverdns -i 0 -n /' \
+	    "$tmp/inetd.conf" >"$tmp/inetd-control.conf"
+	/usr/sbin/inetd -i "$tmp/inetd-control.conf" >"$tmp/inetd-control.log" 2>&1 &
+	started=$!
+	if wait_listening u 2 && wait_listening t 2; then
+		dnsperf -f inet -b 4096 -s 127.0.0.1 -p 53 -d "$tmp/queries" -n 1 \
+		    -q 500 -t 3 -l 30 >"$tmp/dnsperf-control.out" 2>&1
+		perl "$tmp/tcpburst.pl" 127.0.0.1 53 $TCP_BURST 30 >/dev/null
+		if answers 127.0.0.1; then
+			fail "control: inetd with -i 0 still answers UDP after $UDP_BURST queries"
+		else
+			pass "control: inetd with -i 0 (a process per datagram) stops answering UDP after the burst ($why)"
+		fi
+		if answers 127.0.0.1 +tcp; then
+			fail "control: inetd with plain nowait still answers TCP after $TCP_BURST connections"
+		else
+			pass "control: inetd with plain nowait (256 a minute) stops answering TCP after the burst ($why)"
+		fi
+	else
+		fail "control: inetd did not listen"
+	fi
 	stop_all
 else
 	skip "inetd: /usr/sbin/inetd (openbsd-inetd) is not installed"
