@@ -29,7 +29,7 @@
 
 #include "../../failoverdns.c"
 
-#define CONFIG_COUNT	4
+#define CONFIG_COUNT	5
 
 static struct config	 configs[CONFIG_COUNT];
 static unsigned char	 out_udp[TCP_LIMIT], out_tcp[TCP_LIMIT];
@@ -88,7 +88,14 @@ static char *argv3[] = {
 	"-n", L63 "." L63 "." L63 ".n5.example.",
 	"example", "2001:db8::53", NULL
 };
-static char **argvs[CONFIG_COUNT] = { argv0, argv1, argv2, argv3 };
+/* An NS reply of 507 bytes: fits 512 only without the 11 of an OPT RR. */
+static char *argv4[] = {
+	"failoverdns",
+	"-n", L63 "." L63 "." L63 ".mmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmm.",
+	"-n", L63 "." L63 "." L63 ".x",
+	"www.example.com", "198.51.100.1", NULL
+};
+static char **argvs[CONFIG_COUNT] = { argv0, argv1, argv2, argv3, argv4 };
 
 #define CHECK(cond) do {						\
 	if (!(cond)) {							\
