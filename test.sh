@@ -19,6 +19,11 @@
 # Each test prints `pass: NAME` or `FAIL: NAME: reason`; the last line is
 # `N passed, N failed`, and the exit status is 0 only if nothing failed.
 
+# Deliberate, so not reported: word splitting of $ARGS and the like (set -f
+# is on), printf formats built from octal escapes, and `A && pass || fail`
+# (pass always succeeds).
+# shellcheck disable=SC2015,SC2046,SC2059,SC2086
+
 set -u
 set -f
 
@@ -331,13 +336,13 @@ count() {
 only() {
 	s=$1
 	shift
-	bad=$(section "$s" | while read -r o t c ty rest; do
+	bad=$(section "$s" | while read -r _ _ _ ty _; do
 		ok=
 		for x; do [ "$ty" = "$x" ] && ok=1; done
 		[ -n "$ok" ] || echo "$ty"
 	done)
 	[ -z "$bad" ] && return 0
-	why="unexpected types in $s: $(echo $bad)"
+	why="unexpected types in $s: $(printf '%s ' $bad)"
 	return 1
 }
 
@@ -438,6 +443,8 @@ pipe_raw() {
 	s=$1
 	shift
 	printf "$s" >"$tmp/in"
+	# A real pipe on fd 0, as the pipe mode is meant for.
+	# shellcheck disable=SC2002
 	cat "$tmp/in" | timeout 10 "$FDNS" "$@" >"$tmp/out" 2>"$tmp/err"
 	rc=$?
 	hex=$(od -An -tx1 -v <"$tmp/out" | tr -s ' \n' '  ' | sed 's/^ //; s/ $//')
@@ -1032,24 +1039,36 @@ t_drain_file_refuses_in_pipe_mode() {
 	    [ "$r_aa" -eq 0 ] && pass || fail "${why:-aa set}"
 }
 
+# The format is failoverdns.8's DIAGNOSTICS: "failoverdns: client qname
+# qtype rcode [TC]", client "-" for a pipe, "- - -" for an unread question.
 t_verbose_logs_one_line_per_query() {
 	free_port
-	serve udp 127.0.0.1 -- -v -i 0 $ARGS && ask @127.0.0.1 $ZONE AAAA &&
-	    expect NOERROR || { fail; return; }
-	gone $pid 2
-	l=$(grep '^failoverdns: ' "$log")
-	printf '%s\n' "$l" |
-	    grep -Eq "^failoverdns: 127\.0\.0\.1[^ ]* $ZONE\.? AAAA NOERROR$" &&
-	    [ "$(printf '%s\n' "$l" | wc -l)" -eq 1 ] && pass ||
-	    fail "log: $(tr '\n' '|' <"$log")"
+	serve udp 127.0.0.1 '[::1]' -- -v -i 1 $ARGS &&
+	    ask @127.0.0.1 $ZONE AAAA && expect NOERROR &&
+	    ask @::1 nope.$ZONE A && expect NXDOMAIN || { fail; return; }
+	gone $pid 3
+	l=$(grep '^failoverdns: ' "$log" | tr '\n' '|')
+	[ "$l" = "failoverdns: 127.0.0.1 $ZONE. AAAA NOERROR|failoverdns: ::1 nope.$ZONE. A NXDOMAIN|" ] &&
+	    pass || fail "log: $(tr '\n' '|' <"$log")"
 }
 
-t_verbose_logs_refused_and_formerr() {
+t_verbose_logs_refused_formerr_and_dropped() {
 	s="$(frame "$(q 1 example.org 1)")$(frame "$(hdr 2 0 2 0 0 0)")"
+	s="$s$(frame "$(hdr 3 $((0x8000)) 1 0 0 0; question $ZONE 1)")"
 	pipe_raw "$s" -v $ARGS
-	grep -q '^failoverdns: .*example\.org\.\{0,1\} A REFUSED$' "$tmp/err" &&
-	    grep -q '^failoverdns: .*FORMERR$' "$tmp/err" && pass ||
-	    fail "log: $(tr '\n' '|' <"$tmp/err")"
+	l=$(tr '\n' '|' <"$tmp/err")
+	[ "$l" = "failoverdns: - example.org. A REFUSED|failoverdns: - - - FORMERR|failoverdns: - - - DROPPED|" ] &&
+	    pass || fail "log: $l"
+}
+
+t_verbose_marks_truncated_replies() {
+	free_port
+	serve udp 127.0.0.1 -- -v -i 0 $(many_ns 7) $ZONE $V4 &&
+	    ask @127.0.0.1 +noedns +ignore $ZONE NS && expect NOERROR tc || {
+		fail; return; }
+	gone $pid 2
+	grep -q "^failoverdns: 127.0.0.1 $ZONE. NS NOERROR TC\$" "$log" && pass ||
+	    fail "log: $(grep '^failoverdns' "$log" | tr '\n' '|')"
 }
 
 t_quiet_without_verbose() {
@@ -1290,6 +1309,19 @@ t_inetd_udp_burst_answered() {
 		i=$((i + 1))
 	done
 	[ $ok -eq 30 ] && pass || fail "$ok of 30 answered; last: $why"
+}
+
+# In the wait mode a datagram left unread would make inetd start us again
+# and again: junk must be read (and dropped), then service goes on.
+t_inetd_udp_survives_junk() {
+	start_inetd || { fail; return; }
+	socket_raw udp "$(hdr 5 $((0x8000)) 1 0 0 0; question $ZONE 1)"
+	[ -z "$hex" ] || { fail "QR=1 answered: $hex"; return; }
+	socket_raw udp '\001\002\003'
+	[ -z "$hex" ] || { fail "3 bytes answered: $hex"; return; }
+	ask @127.0.0.1 $ZONE A && expect NOERROR aa || { fail; return; }
+	n=$(ps -eo ppid= | grep -c "^ *$inetd_pid\$")
+	[ "$n" -le 2 ] && pass || fail "$n children of inetd"
 }
 
 t_inetd_tcp_pipelined() {
