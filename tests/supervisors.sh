@@ -12,7 +12,7 @@
 # answers each query from the address it was sent to (127.0.0.1, 127.0.0.2,
 # 2001:db8::1, 2001:db8::2, ::1; dig warns otherwise), a burst of 2000 UDP
 # queries (dnsperf, 500 outstanding) and one of 500 TCP connections leave
-# the service answering.  A control shows that under inetd the same bursts
+# the service answering, and the drain file turns answers into REFUSED.  A control shows that under inetd the same bursts
 # turn the service off with one process per datagram (-i 0) or inetd's
 # default limit of 256 TCP connections a minute.
 #
@@ -239,6 +239,17 @@ exercise() {
 		skip "$s IPv6: ipsvd has no IPv6"
 	fi
 
+	# The drain file (-d, in every file here) turns answers into REFUSED.
+	touch "$tmp/down"
+	u=$(dig +time=2 +tries=1 @127.0.0.1 www.example.com A | sed -n 's/.*status: \([A-Z]*\),.*/\1/p')
+	t=$(dig +time=2 +tries=1 +tcp @127.0.0.1 www.example.com A | sed -n 's/.*status: \([A-Z]*\),.*/\1/p')
+	rm -f "$tmp/down"
+	if [ "$u/$t" = REFUSED/REFUSED ] && answers 127.0.0.1; then
+		pass "$s drain file: REFUSED over UDP and TCP, then answers again"
+	else
+		fail "$s drain file: UDP ${u:-none}, TCP ${t:-none}, want REFUSED"
+	fi
+
 	set -- $(perl "$tmp/tcpburst.pl" 127.0.0.1 53 $TCP_BURST 30)
 	echo "# $s: TCP burst: ${1:-?} connections, ${2:-0} answered in ${3:-?} s"
 	if answers 127.0.0.1 +tcp; then
@@ -264,8 +275,10 @@ if [ -x /usr/sbin/inetd ]; then
 	# Control: the shipped lines stay below inetd's limit of 256 starts a
 	# minute; one process per datagram (-i 0) and per connection without
 	# ".1000" do not, and inetd turns the service off for ten minutes.
-	sed -e 's/nowait\.1000/nowait/' -e 's/failoverdns -n /failoverdns -i 0 -n /' \
+	sed -e 's/nowait\.1000/nowait/' -e 's/\tfailoverdns /\tfailoverdns -i 0 /' \
 	    "$tmp/inetd.conf" >"$tmp/inetd-control.conf"
+	grep -q 'failoverdns -i 0 ' "$tmp/inetd-control.conf" ||
+	    fail "control: could not make -i 0 lines from contrib/inetd.conf"
 	/usr/sbin/inetd -i "$tmp/inetd-control.conf" >"$tmp/inetd-control.log" 2>&1 &
 	started=$!
 	if wait_listening u 2 && wait_listening t 2; then
