@@ -245,14 +245,22 @@ if [ -n "${BENCH_ONLY:-}" ]; then
 	only() { local n o=""; for n in $1; do case " $BENCH_ONLY " in *" $n "*) o="$o $n" ;; esac; done; echo $o; }
 	LONG=$(only "$LONG"); ONE=$(only "$ONE")
 fi
-HAVE_CG=0
-if mkdir "$CGROOT/fdbench.$$" 2>/dev/null; then HAVE_CG=1; CGS="$CGROOT/fdbench.$$"; fi
+# CPU accounting: a cgroup per server run (cgroup v1 cpuacct, or v2 cpu.stat),
+# else /proc.  BENCH_CGROUP=none forces /proc; BENCH_CGROUP=DIR a v2 mount.
+HAVE_CG=0 CGV=1
+case ${BENCH_CGROUP:-} in
+none) CGROOT="" ;;
+"") if [ -f /sys/fs/cgroup/cgroup.controllers ]; then CGROOT=/sys/fs/cgroup CGV=2; fi ;;
+*) CGROOT=$BENCH_CGROUP CGV=2 ;;
+esac
+if [ -n "$CGROOT" ] && mkdir "$CGROOT/fdbench.$$" 2>/dev/null; then HAVE_CG=1; CGS="$CGROOT/fdbench.$$"; fi
 
 # CPU time in ns used so far by the server and everything it forked:
 # the cgroup's cpuacct.usage, or (no cgroup) utime+stime+cutime+cstime of the
 # server's process tree from /proc (children counted once reaped).
 cpu_ns() {
-	if [ $HAVE_CG = 1 ]; then cat "$CG/cpuacct.usage"; return; fi
+	if [ $HAVE_CG = 1 ] && [ $CGV = 1 ]; then cat "$CG/cpuacct.usage"; return; fi
+	if [ $HAVE_CG = 1 ]; then awk '$1 == "usage_usec" {print $2 * 1000}' "$CG/cpu.stat"; return; fi
 	local tck; tck=$(getconf CLK_TCK)
 	local pids="$SPID" p all=""
 	while [ -n "$pids" ]; do
@@ -521,8 +529,8 @@ for name in $LONG $ONE; do
 	cq=$(get "$name" fixed 7)
 	case $name in
 	floor-inetd|floors-inetd) rat="floor" ;;
-	fd-inetd) rat="$(ratio "$(get fd-inetd sat 3)" "$(get floor-inetd sat 3)") × floor qps" ;;
-	fds-inetd) rat="$(ratio "$(get fds-inetd sat 3)" "$(get floors-inetd sat 3)") × static floor qps" ;;
+	fd-inetd) rat="qps $(ratio "$(get fd-inetd sat 3)" "$(get floor-inetd sat 3)") × floor; CPU/answer $(ratio "$cq" "$(get floor-inetd fixed 7)") × floor" ;;
+	fds-inetd) rat="qps $(ratio "$(get fds-inetd sat 3)" "$(get floors-inetd sat 3)") × static floor; CPU/answer $(ratio "$cq" "$(get floors-inetd fixed 7)") × static floor" ;;
 	nsd) rat="NSD" ;;
 	*) rat="$(ratio "$cq" "$NSD_CQ") × NSD CPU/answer" ;;
 	esac
@@ -570,7 +578,8 @@ echo "*server CPU %* is the server's CPU time (all its processes and threads, an
 echo "process plus every child it spawned) over the wall time of the dnsperf run; *CPU µs / answer*"
 echo "is that CPU time over the answers received. *ratio*: for long-lived servers CPU per answer"
 echo "against NSD's (goal for failoverdns linger mode: ≤ 1); for one-shot servers saturated qps against"
-echo "the floor responder with the same linking under the same inetd (goal: ≥ 0.9)."
+echo "the floor responder with the same linking under the same inetd (goal: ≥ 0.9), and CPU per answer"
+echo "at the fixed rate against the same floor (≤ 1.11 is the same goal in CPU terms)."
 echo "*CPU µs / activation*: \`bench/spawn.c\` starts the program $NSPAWN times with a UDP socket holding one"
 echo "query on fds 0-2 (as inetd \"dgram wait\" does, empty environment) and sums the child's own"
 echo "user+sys time from wait4(2): the one-shot cost without inetd's fork and bookkeeping and"
@@ -588,6 +597,7 @@ if [ $HAVE_FD = 1 ]; then
 	echo "- linger CPU per answer vs NSD: glibc $(ratio "$(get fd-linger fixed 7)" "$NSD_CQ"), static musl $(ratio "$(get fds-linger fixed 7)" "$NSD_CQ") (goal ≤ 1)"
 	echo "- one-shot saturated qps vs floor: glibc $(ratio "$(get fd-inetd sat 3)" "$(get floor-inetd sat 3)"), static musl $(ratio "$(get fds-inetd sat 3)" "$(get floors-inetd sat 3)") vs its static floor, $(ratio "$(get fds-inetd sat 3)" "$(get floor-inetd sat 3)") vs the glibc floor (goal ≥ 0.9)"
 	echo "- one-shot CPU per activation (exec to exit, spawn loop) vs floor: glibc $(ratio "${ACT[fd]:-}" "${ACT[floor]:-}") (${ACT[fd]:-?} vs ${ACT[floor]:-?} µs), static musl $(ratio "${ACT[fds]:-}" "${ACT[floors]:-}") (${ACT[fds]:-?} vs ${ACT[floors]:-?} µs)"
+	echo "- one-shot CPU per answer vs floor when saturated (answers per CPU-second, so CPU taken by other load does not count): glibc $(ratio "$(get fd-inetd sat 7)" "$(get floor-inetd sat 7)"), static musl $(ratio "$(get fds-inetd sat 7)" "$(get floors-inetd sat 7)")"
 	echo "- one-shot CPU per answer vs floor at $RATE1 qps: glibc $(ratio "$(get fd-inetd fixed 7)" "$(get floor-inetd fixed 7)"), static musl $(ratio "$(get fds-inetd fixed 7)" "$(get floors-inetd fixed 7)")"
 	[ $HAVE_FDS = 1 ] && echo "- static musl binary: ${SIZE[fds]} bytes (goal ≤ 32768); peak RSS one query ${RSS1[fds]} KiB, $NQ queries ${RSSN[fds]} KiB (goal ≤ 1024)"
 	echo "- pipe mode, $NQ framed queries: glibc build sent ${NREP[fd]:-?} framed replies, static musl ${NREP[fds]:-?}"
@@ -638,7 +648,7 @@ echo
 echo "- $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(nproc) CPUs, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo); kernel $(uname -r); Debian $(cat /etc/debian_version)"
 echo "- load average at the start: $LOAD0; at the end: $(cut -d' ' -f1-3 /proc/loadavg) (the machine may be shared)"
 echo "- server pinned to CPU $SCPU, dnsperf to CPU $CCPU; knotd pins its UDP worker itself, so for Knot DNS dnsperf ran on the CPU that worker did not take (CPU $(get knot fixed 9))"
-echo "- cpu accounting: $([ $HAVE_CG = 1 ] && echo "a cpuacct cgroup per server (cpuacct.usage)" || echo "/proc/PID/stat utime+stime+cutime+cstime of the server's process tree")"
+echo "- cpu accounting: $([ $HAVE_CG = 1 ] && { [ $CGV = 1 ] && echo "a cgroup v1 cpuacct group per server run (cpuacct.usage)" || echo "a cgroup v2 group per server run (cpu.stat usage_usec)"; } || echo "/proc/PID/stat utime+stime+cutime+cstime of the server's process tree")"
 echo
 echo "## Versions"
 echo
