@@ -13,6 +13,7 @@ import os
 import sys
 
 S1, S2 = "198.51.100.11", "198.51.100.12"
+INTERVAL = 0.2  # the probe's period (run.sh)
 RESOLVERS = ["unbound", "named", "kresd", "pdns"]
 NAMES = {"unbound": "Unbound", "named": "BIND 9", "kresd": "Knot Resolver", "pdns": "PowerDNS Recursor"}
 SCENARIOS = ["share", "dark", "stop", "drain", "webdies", "back", "geo"]
@@ -110,8 +111,11 @@ def analyse(d, sc):
             res["failover"] = None          # never, within the window
         else:
             res["failover"] = after[bad[-1] + 1].t - t0
+        # after the event every answer with the victim's address comes from the
+        # resolver's cache: how long the cache kept clients on the victim
+        vic = [x for x in after if x.kind() == victim]
+        res["cached"] = vic[-1].t + INTERVAL - t0 if vic else 0.0
         prev = [x for x in before if x.ok()]
-        res["cached"] = max(0.0, prev[-1].ttl - (t0 - prev[-1].t)) if prev and prev[-1].ttl is not None else None
         res["cached_from"] = prev[-1].kind() if prev else None
         res["victim_share"] = share(before)
         res["after_fail"] = sum(1 for x in after if not x.ok())
@@ -242,28 +246,28 @@ def main():
         md += ["## Failure scenarios (TTL %d s)" % fttl, "",
                "The event hits the server the resolver is using: it is triggered right after the client",
                "received a freshly fetched answer, from server1 or server2 (*on*), so the resolver holds",
-               "that server's answer for about one TTL after the event (*cached*: what was left of",
-               "its TTL at the event).",
-               "*All on survivor after*: seconds from the event until every later answer was the other",
-               "server's; *beyond cache*: the part of it after the cached answer expired.",
+               "that server's answer for about one TTL after the event (*cached*: from the event until",
+               "the last answer the resolver gave from that cached record; resolvers count a TTL of",
+               "N seconds down as N, N-1, ... 0, each shown for a second, so this can be TTL + 1).",
+               "*All on survivor after*: seconds from the event until every later query (by send time)",
+               "was answered with the other server's address; when it equals *cached*, the resolver",
+               "moved the clients the moment its cached answer expired (any waiting on the dead",
+               "server shows as latency instead).",
                "*Failures*: client queries that got no address (SERVFAIL, timeout...), whole run.",
                "*Worst latency*: slowest client answer after the event.", "",
-               "| resolver | scenario | on | all on survivor after (s) | cached (s) | beyond cache (s) | failures | worst latency (ms) |",
-               "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |"]
+               "| resolver | scenario | on | all on survivor after (s) | cached (s) | failures | worst latency (ms) |",
+               "| --- | --- | --- | ---: | ---: | ---: | ---: |"]
         for r in resolvers:
             for s in fs:
                 if (r, s) not in data:
                     continue
                 d, a = data[(r, s)]
                 if "t0" not in a:
-                    md.append("| %s | %s | | setup failed | | | | |" % (NAMES[r], s))
+                    md.append("| %s | %s | | setup failed | | | |" % (NAMES[r], s))
                     continue
-                fo, ca = a["failover"], a["cached"]
-                beyond = "–" if fo is None or ca is None else "%.1f" % max(0.0, fo - ca)
-                cached = "–" if ca is None else "%.1f" % ca
-                md.append("| %s | %s | server%s | %s | %s | %s | %d | %s |" % (
-                    NAMES[r], s + (" *" if a["nofresh"] else ""), a["victim"][1], fmt_s(fo, a["window"]),
-                    cached, beyond, a["failures"], a["worst"]))
+                md.append("| %s | %s | server%s | %s | %.1f | %d | %s |" % (
+                    NAMES[r], s + (" *" if a["nofresh"] else ""), a["victim"][1], fmt_s(a["failover"], a["window"]),
+                    a["cached"], a["failures"], a["worst"]))
         md += ["", "`*`: no freshly fetched answer seen within the wait; the event hit server1 anyway.", ""]
     if "back" in scenarios:
         md += ["## The server comes back (TTL %d s)" % fttl, "",

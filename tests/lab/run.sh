@@ -230,8 +230,13 @@ start_server() {        # start_server s1|s2 TTL
 	d=$W/$s
 	mkdir -p "$d"
 	rm -f "$d/down"
+	: >"$d/dns.log"
 	# the "web service" on the server: a TCP listener on port 80
 	eval "WEB_PID_$s=\$(spawn $s \"\$d/web.log\" \"\$PY\" \"\$HERE/web.py\" $addr 80 1800)"
+	for _ in $(seq 40); do  # listening before failoverdns checks it
+		ip netns exec "$P$s" bash -c "exec 3<>/dev/tcp/$addr/80" 2>/dev/null && break
+		sleep 0.1
+	done
 	if [ "$STANDIN" = 1 ]; then
 		cat >"$d/www.zone" <<EOF
 \$TTL $ttl
@@ -364,7 +369,7 @@ wait_fresh() {  # until the client got a just-fetched answer (bounded); VICTIM =
 	while [ "$(date +%s)" -lt "$end" ]; do
 		line=$(tail -n 1 "$CSV" 2>/dev/null)
 		IFS=, read -r seq t lat rc addrs ttl <<<"$line"
-		if [ -n "$ttl" ] && [ "$ttl" -ge $((TTL - 1)) ]; then
+		if [ -n "$ttl" ] && [ "$ttl" != ttl ] && [ "$ttl" -ge $((TTL - 1)) ]; then
 			case $addrs in
 			"$S1") VICTIM=s1; echo "victim s1" >>"$EV"; return 0 ;;
 			"$S2") VICTIM=s2; echo "victim s2" >>"$EV"; return 0 ;;
@@ -378,7 +383,7 @@ wait_fresh() {  # until the client got a just-fetched answer (bounded); VICTIM =
 	return 1
 }
 run_one() {
-	local r=$1 sc=$2 ttl=$TTL dur pid
+	local r=$1 sc=$2 ttl=$TTL dur pid s
 	case $sc in share|geo) ttl=$SHARE_TTL ;; esac
 	CSV=$OUT/raw/$r-$sc.csv EV=$OUT/raw/$r-$sc.events
 	: >"$EV"
@@ -416,6 +421,10 @@ run_one() {
 	event end
 	killtree "$pid"
 	stop_resolver
+	for s in s1 s2; do      # what each server saw: queries by type and rcode, other log lines
+		awk -v s=$s '$1 == "failoverdns:" && NF == 5 { n[$4 " " $5]++; next }
+			{ print s ": " $0 } END { for (k in n) print s ": " n[k], k }' "$W/$s/dns.log"
+	done >"${CSV%.csv}.servers"
 	stop_all_servers
 }
 
@@ -425,7 +434,7 @@ versions() {
 	if [ "$STANDIN" = 1 ]; then
 		echo "servers: NSD stand-in ($(nsd -v 2>&1 | head -n1))"
 	else
-		echo "servers: failoverdns $(git -C "$REPO" describe --always --dirty 2>/dev/null || echo '?') under udpsvd (ipsvd $(dpkg-query -W -f '${Version}' ipsvd 2>/dev/null))"
+		echo "servers: failoverdns (failoverdns.c of commit $(git -C "$REPO" log -1 --format=%h -- failoverdns.c 2>/dev/null)$(git -C "$REPO" diff --quiet HEAD -- failoverdns.c 2>/dev/null || echo ", modified")) under udpsvd (ipsvd $(dpkg-query -W -f '${Version}' ipsvd 2>/dev/null))"
 	fi
 	echo "unbound: $(unbound -V 2>/dev/null | head -n1 | sed 's/Version //')"
 	echo "named: $(named -v 2>/dev/null)"
