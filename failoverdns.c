@@ -43,6 +43,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -1269,6 +1270,8 @@ main(int argc, char *argv[])
 	memset(&peer, 0, sizeof(peer));
 	log_init();
 	parse_args(argc, argv);
+	/* A client that closes early is an EPIPE from write(), not a signal. */
+	(void)signal(SIGPIPE, SIG_IGN);
 	if (sandbox(config.check_count > 0 ? "stdio rpath inet" :
 	    "stdio rpath") == -1)
 		fatal(2, "pledge: %s", strerror(errno));
