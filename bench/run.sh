@@ -482,13 +482,13 @@ if [ $HAVE_FDS = 1 ] && cmd=$(make -s -n -B -C "$ROOT" failoverdns-static 2>/dev
     (cd "$ROOT" && eval "$(echo "$cmd" | sed "s| -s | |; s|-o failoverdns-static|-o $W/fds.sym|")") 2>/dev/null; then
 	env -i valgrind --tool=callgrind --callgrind-out-file="$W/cg.sym.out" "$W/fds.sym" "${FD_ARGS[@]}" < "$W/many.bin" > /dev/null 2>&1
 	ANNOTATE=$(callgrind_annotate "$W/cg.sym.out" 2>/dev/null |
-	awk '/^ *[0-9,]+ \([ 0-9.]+%\) / && n < 16 {print; n++}' | sed "s|$ROOT/||g")
+	awk '/^ *[0-9,]+ \([ 0-9.]+%\) / && n < 16 {print; n++}' | sed "s|$ROOT/||g; s|$W/||g")
 	env -i valgrind --tool=callgrind --callgrind-out-file="$W/cg.sym1.out" "$W/fds.sym" "${FD_ARGS[@]}" < "$W/one.bin" > /dev/null 2>&1
 	ANNOTATE1=$(callgrind_annotate --inclusive=yes "$W/cg.sym1.out" 2>/dev/null |
-	awk '/^ *[0-9,]+ \([ 0-9.]+%\) / && n < 16 {print; n++}' | sed "s|$ROOT/||g")
+	awk '/^ *[0-9,]+ \([ 0-9.]+%\) / && n < 16 {print; n++}' | sed "s|$ROOT/||g; s|$W/||g")
 fi
 [ -z "$ANNOTATE" ] && [ $HAVE_FDS = 1 ] && ANNOTATE=$(callgrind_annotate "$W/callgrind.fds.many.out" 2>/dev/null |
-	awk '/^ *[0-9,]+ \([ 0-9.]+%\) / && n < 16 {print; n++}' | sed "s|$ROOT/||g")
+	awk '/^ *[0-9,]+ \([ 0-9.]+%\) / && n < 16 {print; n++}' | sed "s|$ROOT/||g; s|$W/||g")
 
 # ---------------------------------------------------------------- report
 # medians over rounds, per server and kind
@@ -596,6 +596,11 @@ echo
 if [ $HAVE_FD = 1 ]; then
 	echo "- linger CPU per answer vs NSD: glibc $(ratio "$(get fd-linger fixed 7)" "$NSD_CQ"), static musl $(ratio "$(get fds-linger fixed 7)" "$NSD_CQ") (goal ≤ 1)"
 	echo "- one-shot saturated qps vs floor: glibc $(ratio "$(get fd-inetd sat 3)" "$(get floor-inetd sat 3)"), static musl $(ratio "$(get fds-inetd sat 3)" "$(get floors-inetd sat 3)") vs its static floor, $(ratio "$(get fds-inetd sat 3)" "$(get floor-inetd sat 3)") vs the glibc floor (goal ≥ 0.9)"
+	perround() { # name floor -> saturated qps ratio in each round
+		awk -F'\t' -v a="$1" -v b="$2" '$2 == "sat" && $1 == a {x[$3] = $5 / $7} $2 == "sat" && $1 == b {y[$3] = $5 / $7}
+			END {for (r = 1; r in x; r++) printf "%s%.2f", (r > 1 ? ", " : ""), (y[r] > 0 ? x[r] / y[r] : 0)}' "$RAW"
+	}
+	echo "  (per round: glibc $(perround fd-inetd floor-inetd); static musl $(perround fds-inetd floors-inetd): saturated one-shot rates swing with other load on the machine, CPU per answer much less)"
 	echo "- one-shot CPU per activation (exec to exit, spawn loop) vs floor: glibc $(ratio "${ACT[fd]:-}" "${ACT[floor]:-}") (${ACT[fd]:-?} vs ${ACT[floor]:-?} µs), static musl $(ratio "${ACT[fds]:-}" "${ACT[floors]:-}") (${ACT[fds]:-?} vs ${ACT[floors]:-?} µs)"
 	echo "- one-shot CPU per answer vs floor when saturated (answers per CPU-second, so CPU taken by other load does not count): glibc $(ratio "$(get fd-inetd sat 7)" "$(get floor-inetd sat 7)"), static musl $(ratio "$(get fds-inetd sat 7)" "$(get floors-inetd sat 7)")"
 	echo "- one-shot CPU per answer vs floor at $RATE1 qps: glibc $(ratio "$(get fd-inetd fixed 7)" "$(get floor-inetd fixed 7)"), static musl $(ratio "$(get fds-inetd fixed 7)" "$(get floors-inetd fixed 7)")"
