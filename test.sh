@@ -49,8 +49,13 @@ pids=
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/failoverdns-test.XXXXXX") || exit 2
 pidfile_saved=
 
+# Stops what we started: each PID only while it is still our child (a PID
+# that has been reaped may belong to someone else by now), and its children
+# (systemd-socket-activate --accept's connections).
 cleanup() {
 	for p in $pids; do
+		[ "$(ps -o ppid= -p "$p" 2>/dev/null | tr -d ' ')" = "$$" ] ||
+		    continue
 		pkill -P "$p" 2>/dev/null
 		kill "$p" 2>/dev/null
 	done
@@ -1187,6 +1192,15 @@ t_refuses_listening_stream_socket() {
 	st=$?
 	[ $st -eq 1 ] && grep -q 'Accept=yes' "$log" && pass ||
 	    fail "exit $st: $(grep -v '^Listening\|^Communication\|^Execing' "$log" | tr '\n' '|')"
+}
+
+# LISTEN_PID is ours (exec keeps the PID) but fd 3 is no socket.
+t_rejects_listen_fds_that_are_not_sockets() {
+	sh -c 'LISTEN_PID=$$ LISTEN_FDS=1 exec "$0" "$@"' "$FDNS" $ARGS \
+	    3</dev/null </dev/null >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	[ $rc -ne 0 ] && [ ! -s "$tmp/out" ] && grep -q 'fd 3\|LISTEN_FDS' "$tmp/err" &&
+	    pass || fail "exit $rc: $(tr '\n' '|' <"$tmp/err")"
 }
 
 t_dual_stack_socket_answers_v4_mapped() {
