@@ -836,6 +836,15 @@ t_edns_unknown_flags_not_echoed() {
 	    pass || fail
 }
 
+t_edns_opt_in_negative_replies() {
+	main_udp && ask @127.0.0.1 +edns=0 www.example.org A &&
+	    expect REFUSED -aa && text "; EDNS: version: 0, flags:; udp: 1232" &&
+	    ask @127.0.0.1 +dnssec nope.$ZONE A && expect NXDOMAIN aa &&
+	    text "; EDNS: version: 0, flags: do; udp: 1232" &&
+	    ask @127.0.0.1 +edns=0 $ZONE MX && expect NOERROR aa &&
+	    text "; EDNS: version: 0, flags:; udp: 1232" && pass || fail
+}
+
 t_edns_two_opts_formerr() {
 	pipe_ask "$(hdr 1 0 1 0 0 2; question $ZONE 1; opt; opt)" &&
 	    rcode_is 1 && pass || fail
@@ -930,6 +939,24 @@ t_tcp_answers_pipelined_queries_in_order() {
 	    fail "ids '$ids': $hex"
 }
 
+# many_queries N: N framed queries, IDs 1..N, types A and AAAA by turns.
+many_queries() {
+	i=1
+	while [ $i -le "$1" ]; do
+		frame "$(q $i $ZONE $((i % 2 ? 1 : 28)))"
+		i=$((i + 1))
+	done
+}
+
+t_tcp_answers_50_pipelined_queries() {
+	main_tcp || { fail; return; }
+	socket_raw tcp "$(many_queries 50)"
+	parse
+	want=$(i=1; while [ $i -le 50 ]; do printf '%s ' $i; i=$((i + 1)); done)
+	[ -n "$framing_ok" ] && [ "$ids " = "$want" ] && pass ||
+	    fail "$nreplies replies, ids '$ids'"
+}
+
 t_tcp_keeps_connection_for_kdig() {
 	main_tcp || { fail; return; }
 	before=$(grep -c '^Connection from' "$tmp/log.$port.tcp")
@@ -974,6 +1001,17 @@ t_tcp_closes_when_idle() {
 	sp=$!
 	sleep 0.5
 	kill -0 $sp 2>/dev/null || { fail "closed before the idle time"; return; }
+	gone $sp 3 && pass || { kill $sp; fail "still open after 3.5 s"; }
+}
+
+t_tcp_idle_0_closes_after_1_second() {
+	need socat || { fail; return; }
+	free_port
+	serve tcp 127.0.0.1 -- -i 0 $ARGS || { fail; return; }
+	timeout 10 socat -u "TCP4:127.0.0.1:$port" - >"$tmp/idle.out" 2>&1 &
+	sp=$!
+	sleep 0.5
+	kill -0 $sp 2>/dev/null || { fail "closed at once"; return; }
 	gone $sp 3 && pass || { kill $sp; fail "still open after 3.5 s"; }
 }
 
