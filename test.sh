@@ -115,15 +115,19 @@ free_port() {
 	exit 2
 }
 
-# wait_bound PROTO PORT: wait (at most 5 s) until something listens there.
+# wait_bound PROTO PORT PID: wait (at most 5 s) until PID listens there;
+# false at once if PID is gone (the port was taken after all).
 wait_bound() {
 	i=0
 	while [ $i -lt 50 ]; do
 		case $1 in
-		udp)	s=$(ss -Hlnu "sport = :$2" 2>/dev/null) ;;
-		*)	s=$(ss -Hlnt "sport = :$2" 2>/dev/null) ;;
+		udp)	s=$(ss -Hlnup "sport = :$2" 2>/dev/null) ;;
+		*)	s=$(ss -Hlntp "sport = :$2" 2>/dev/null) ;;
 		esac
-		[ -n "$s" ] && return 0
+		case $s in
+		*"pid=$3,"*) return 0 ;;
+		esac
+		kill -0 "$3" 2>/dev/null || return 1
 		sleep 0.1
 		i=$((i + 1))
 	done
@@ -140,9 +144,9 @@ serve() {
 	mode=$1
 	shift
 	need systemd-socket-activate ss || return 1
-	listen=
+	addrs=
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do
-		listen="$listen -l $1:$port"
+		addrs="$addrs $1"
 		shift
 	done
 	shift
@@ -153,17 +157,27 @@ serve() {
 	fd0tcp)	opt="--inetd --accept" proto=tcp ;;
 	*)	opt='' proto=tcp ;;
 	esac
-	log=$tmp/log.$port.$mode
-	# set -f is on: the brackets of [::1] stay as they are.
-	# shellcheck disable=SC2086
-	systemd-socket-activate $opt $listen "$FDNS" "$@" \
-	    >"$log" 2>&1 </dev/null &
-	pid=$!
-	pids="$pids $pid"
-	wait_bound $proto $port || {
-		why="nothing listens on $proto $port"
-		return 1
-	}
+	# Another program may take the port between free_port and the bind:
+	# then try the next free one, three times at most.
+	try=0
+	while [ $try -lt 3 ]; do
+		try=$((try + 1))
+		listen=
+		for a in $addrs; do
+			listen="$listen -l $a:$port"
+		done
+		log=$tmp/log.$port.$mode
+		# set -f is on: the brackets of [::1] stay as they are.
+		systemd-socket-activate $opt $listen "$FDNS" "$@" \
+		    >"$log" 2>&1 </dev/null &
+		pid=$!
+		pids="$pids $pid"
+		wait_bound $proto $port $pid && return 0
+		kill -0 $pid 2>/dev/null && break
+		free_port
+	done
+	why="nothing listens on $proto $port: $(tr '\n' '|' <"$log")"
+	return 1
 }
 
 # A long-lived server on 127.0.0.1 and ::1 (two datagram sockets, served
@@ -1323,7 +1337,7 @@ start_inetd() {
 	/usr/sbin/inetd -i "$c" >"$tmp/inetd.log" 2>&1 </dev/null &
 	inetd_pid=$!
 	pids="$pids $inetd_pid"
-	wait_bound udp $port && wait_bound tcp $port || {
+	wait_bound udp $port $inetd_pid && wait_bound tcp $port $inetd_pid || {
 		why="inetd does not listen: $(tr '\n' '|' <"$tmp/inetd.log")"
 		return 1
 	}
