@@ -60,6 +60,7 @@ cleanup() {
 		kill "$p" 2>/dev/null
 	done
 	if [ -n "$pidfile_saved" ]; then
+		gone "$inetd_pid" 3
 		cp "$tmp/inetd.pid.saved" /run/inetd.pid 2>/dev/null
 	fi
 	rm -rf "$tmp"
