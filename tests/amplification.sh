@@ -37,7 +37,7 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
+trap 'exit 1' INT TERM HUP PIPE
 
 pass() { echo "pass: $1"; }
 fail() { echo "FAIL: $1: $2"; nfail=$((nfail + 1)); }

@@ -17,7 +17,7 @@ WARN="-std=c99 -O2 -Wall -Wextra -Wpedantic -Wshadow -Werror"
 nfail=0
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/failoverdns-lint.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' INT TERM HUP
+trap 'exit 1' INT TERM HUP PIPE
 
 pass() { echo "pass: $1"; }
 fail() { echo "FAIL: $1: $2"; nfail=$((nfail + 1)); }

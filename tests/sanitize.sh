@@ -20,7 +20,7 @@ ARGS="-v -i 0 -n server1.com. -n server2.com. www.example.com 198.51.100.1 2001:
 nfail=0
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/failoverdns-sanitize.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' INT TERM HUP
+trap 'exit 1' INT TERM HUP PIPE
 
 pass() { echo "pass: $1"; }
 fail() { echo "FAIL: $1: $2"; nfail=$((nfail + 1)); }

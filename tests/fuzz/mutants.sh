@@ -14,7 +14,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/failoverdns-mutants.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' INT TERM HUP
+trap 'exit 1' INT TERM HUP PIPE
 nfail=0
 
 # mutant NAME OLD NEW: failoverdns.c with the one line OLD replaced by NEW.

@@ -45,7 +45,7 @@ cleanup() {
 	[ "$keep" = 0 ] && rm -rf "$out"
 }
 trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
+trap 'exit 1' INT TERM HUP PIPE
 
 status=0
 
