@@ -19,6 +19,8 @@
 # BENCH_SERVER_CPU (1) and BENCH_CLIENT_CPU (0), BENCH_ONLY (a list of run
 # names, e.g. "floors-inetd fds-inetd", to run only those), BENCH_OUT
 # (bench/RESULTS.md), BENCH_KEEP (keep the work directory).
+# (plain POSIX up to here: "sh bench/run.sh" re-runs itself with bash)
+if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
 set -u
 export LC_ALL=C
 
