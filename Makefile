@@ -90,7 +90,7 @@ uninstall:
 	    $(DESTDIR)$(MANPREFIX)/man8/failoverdns.8
 
 clean:
-	rm -f failoverdns failoverdns-static
+	rm -f failoverdns failoverdns-static failoverdns-asan
 
 .PHONY: all static demo check lab bench fuzz lint sanitize install \
     install-systemd install-systemd-healthcheck uninstall clean
