@@ -25,8 +25,9 @@
  * activation, inetd, xinetd, udpsvd, tcpserver) hands it one, or it speaks
  * DNS-over-TCP framing on stdin/stdout.  It trusts the operator (argv, the
  * supervisor) and nobody on the network.  It never allocates memory, never
- * opens a file after start (it only stat(2)s the drain file and connects to
- * the health-check ports), never recurses and never answers a response.
+ * opens a file after start (it only stat(2)s the drain file, connects to
+ * the health-check ports, and lets syslog(3) connect to the log when it
+ * logs), never recurses and never answers a response.
  */
 
 #ifdef __linux__
@@ -195,13 +196,16 @@ static void	 fatal(int, const char *, ...);
 static void	 log_query(const char *, const struct query *);
 static int	 rd_bytes(struct reader *, void *, size_t);
 static int	 rd_u16(struct reader *, unsigned int *);
-static int	 rd_name(struct reader *, unsigned char *, size_t *);
+static int	 rd_name(struct reader *, unsigned char *, size_t *, int);
 static int	 wr_bytes(struct writer *, const void *, size_t);
 static int	 wr_u16(struct writer *, unsigned int);
 static int	 wr_u32(struct writer *, uint32_t);
 static int	 wr_rr(struct writer *, unsigned int, unsigned int,
 		    const void *, size_t);
-static int	 wr_rrset(struct writer *, unsigned int, unsigned int);
+static int	 wr_name(struct writer *, const struct query *,
+		    const unsigned char *, size_t);
+static int	 wr_rrset(struct writer *, const struct query *, unsigned int,
+		    unsigned int);
 static int	 wr_opt(struct writer *, const struct query *);
 static int	 name_from_text(const char *, unsigned char *, size_t *);
 static void	 name_to_text(const unsigned char *, size_t, char *, size_t);
@@ -251,7 +255,7 @@ log_init(void)
 	if (getsockname(STDERR_FILENO, (struct sockaddr *)&ss, &len) == 0 &&
 	    (ss.ss_family == AF_INET || ss.ss_family == AF_INET6)) {
 		log_to_syslog = 1;
-		openlog("failoverdns", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+		openlog("failoverdns", LOG_PID, LOG_DAEMON);
 	}
 }
 
@@ -351,19 +355,29 @@ rd_u16(struct reader *r, unsigned int *v)
 }
 
 /*
- * Reads an uncompressed domain name into out (NAME_LIMIT bytes) and its
- * length into len.  Returns -1 for a label over 63 bytes, a label type other
- * than 0 (this includes compression pointers) or a name over 255 bytes.
+ * Reads a domain name into out (NAME_LIMIT bytes) and its length into len.
+ * Returns -1 for a label over 63 bytes, a label type other than 0 or a name
+ * over 255 bytes.  A compression pointer (RFC 1035 4.1.4) is refused unless
+ * may_point is set; it then ends the name, is copied as is and is never
+ * followed: names in records are skipped, not used.
  */
 static int
-rd_name(struct reader *r, unsigned char *out, size_t *len)
+rd_name(struct reader *r, unsigned char *out, size_t *len, int may_point)
 {
 	size_t		 n = 0;
 	unsigned char	 label;
 
 	do {
-		if (rd_bytes(r, &label, 1) == -1 || label > LABEL_LIMIT ||
-		    (size_t)label + 1 > NAME_LIMIT - n)
+		if (rd_bytes(r, &label, 1) == -1)
+			return -1;
+		if ((label & 0xc0) == 0xc0 && may_point && n + 2 <= NAME_LIMIT) {
+			out[n++] = label;
+			if (rd_bytes(r, out + n, 1) == -1)
+				return -1;
+			*len = n + 1;
+			return 0;
+		}
+		if (label > LABEL_LIMIT || (size_t)label + 1 > NAME_LIMIT - n)
 			return -1;
 		out[n++] = label;
 		if (rd_bytes(r, out + n, label) == -1)
@@ -411,15 +425,37 @@ wr_rr(struct writer *w, unsigned int owner, unsigned int type,
 }
 
 /*
+ * Appends a wire-form name from argv, compressed (RFC 1035 4.1.4): its
+ * longest suffix that is also a suffix of the question's name, which sits at
+ * HEADER_LEN in every reply, becomes a pointer there.
+ */
+static int
+wr_name(struct writer *w, const struct query *q, const unsigned char *name,
+    size_t len)
+{
+	size_t	 i, j;
+
+	for (i = 0; name[i] != 0; i += 1 + name[i])
+		for (j = 0; q->qname[j] != 0; j += 1 + q->qname[j])
+			if (q->qname_len - j == len - i &&
+			    name_equal(q->qname + j, name + i, len - i))
+				return (wr_bytes(w, name, i) ||
+				    wr_u16(w, 0xc000 | (HEADER_LEN + j))) ?
+				    -1 : 0;
+	return wr_bytes(w, name, len);
+}
+
+/*
  * Appends the whole RRset of type type owned by the zone name at offset
  * owner.  Returns the number of RRs, or -1, with the reply as it was, if the
  * RRset does not fit: RRsets are never split (RFC 2181 5, 9).
  */
 static int
-wr_rrset(struct writer *w, unsigned int owner, unsigned int type)
+wr_rrset(struct writer *w, const struct query *q, unsigned int owner,
+    unsigned int type)
 {
-	unsigned char	 soa[NAME_LIMIT + 13 + 20];
-	struct writer	 rdata = { soa, sizeof(soa), 0 };
+	unsigned char	 buf[NAME_LIMIT + 13 + 20];
+	struct writer	 rdata = { buf, sizeof(buf), 0 };
 	size_t		 i, mark = w->len;
 	int		 n = 0, error = 0;
 
@@ -433,19 +469,22 @@ wr_rrset(struct writer *w, unsigned int owner, unsigned int type)
 			error |= wr_rr(w, owner, type, config.aaaa[i], 16);
 		break;
 	case QTYPE_NS:
-		for (i = 0; i < config.ns_count; i++, n++)
-			error |= wr_rr(w, owner, type, config.ns[i],
-			    config.ns_len[i]);
+		for (i = 0; i < config.ns_count; i++, n++) {
+			rdata.len = 0;
+			error |= wr_name(&rdata, q, config.ns[i],
+			    config.ns_len[i]) ||
+			    wr_rr(w, owner, type, buf, rdata.len);
+		}
 		break;
 	case QTYPE_SOA:
 		/* MNAME, RNAME hostmaster.<zone>, then the five timers. */
-		error = wr_bytes(&rdata, config.ns[0], config.ns_len[0]) ||
+		error = wr_name(&rdata, q, config.ns[0], config.ns_len[0]) ||
 		    wr_bytes(&rdata, "\012hostmaster", 11) ||
 		    wr_u16(&rdata, 0xc000 | owner) ||
 		    wr_u32(&rdata, SOA_SERIAL) || wr_u32(&rdata, SOA_REFRESH) ||
 		    wr_u32(&rdata, SOA_RETRY) || wr_u32(&rdata, SOA_EXPIRE) ||
 		    wr_u32(&rdata, config.ttl) ||
-		    wr_rr(w, owner, type, soa, rdata.len);
+		    wr_rr(w, owner, type, buf, rdata.len);
 		n = 1;
 		break;
 	}
@@ -553,15 +592,21 @@ name_equal(const unsigned char *a, const unsigned char *b, size_t len)
  *  2. QR set: a response, never answered         silence (no reflection)
  *  3. opcode other than QUERY                    NOTIMP (RFC 1035 4.1.1);
  *     before the counts, as NOTIFY and UPDATE carry records in them
- *  4. QDCOUNT != 1, ANCOUNT or NSCOUNT != 0      FORMERR
- *  5. question name: labels <= 63, name <= 255,
- *     no compression pointer                     FORMERR
- *  6. question type and class present            FORMERR
- *  7. additional section: each RR complete, at
- *     most one OPT, owned by the root, with
- *     well-formed options (RFC 6891 6.1.1)       FORMERR
- *  8. no bytes after the last RR                 FORMERR
- *  9. QTYPE OPT, a pseudo-type (RFC 6891 6.1.1)  FORMERR
+ *  4. QDCOUNT above 1, ANCOUNT not 0             FORMERR
+ *  5. the question, if QDCOUNT is 1: labels <= 63,
+ *     name <= 255, no compression pointer, type
+ *     and class present                          FORMERR
+ *     (names in records may end in a pointer)
+ *  6. NSCOUNT not 0, but for IXFR's SOA
+ *     (RFC 1995 3)                               FORMERR
+ *  7. authority and additional records complete;
+ *     at most one OPT, in the additional section,
+ *     owned by the root, with well-formed options
+ *     (RFC 6891 6.1.1)                           FORMERR
+ *  8. no bytes after the last record             FORMERR
+ *  9. no question (QDCOUNT 0: a cookie probe of
+ *     RFC 7873 5.4 still gets its OPT back), or
+ *     QTYPE OPT, a pseudo-type (RFC 6891 6.1.1)  FORMERR
  * 10. EDNS version above 0                       BADVERS (RFC 6891 6.1.3)
  */
 static enum rcode
@@ -570,7 +615,7 @@ parse_query(const unsigned char *msg, size_t len, struct query *q)
 	struct reader	 r = { msg, len, 0 };
 	unsigned char	 owner[NAME_LIMIT], ttl[4];
 	size_t		 owner_len, end;
-	unsigned int	 count, type, class, rdlen, code, optlen, i;
+	unsigned int	 nscount, count, type, class, rdlen, code, optlen, i;
 
 	memset(q, 0, sizeof(*q));
 	if (rd_bytes(&r, q->header, HEADER_LEN) == -1)
@@ -579,16 +624,21 @@ parse_query(const unsigned char *msg, size_t len, struct query *q)
 		return RCODE_NONE;
 	if (q->header[2] & 0x78)
 		return RCODE_NOTIMP;
-	if (q->header[4] != 0 || q->header[5] != 1 || q->header[6] != 0 ||
-	    q->header[7] != 0 || q->header[8] != 0 || q->header[9] != 0)
+	if (q->header[4] != 0 || q->header[5] > 1 || q->header[6] != 0 ||
+	    q->header[7] != 0)
 		return RCODE_FORMERR;
-	if (rd_name(&r, q->qname, &q->qname_len) == -1 ||
-	    rd_u16(&r, &q->qtype) == -1 || rd_u16(&r, &q->qclass) == -1)
+	if (q->header[5] == 1) {
+		if (rd_name(&r, q->qname, &q->qname_len, 0) == -1 ||
+		    rd_u16(&r, &q->qtype) == -1 || rd_u16(&r, &q->qclass) == -1)
+			return RCODE_FORMERR;
+		q->has_question = 1;
+	}
+	nscount = (unsigned int)q->header[8] << 8 | q->header[9];
+	if (nscount > (q->qtype == QTYPE_IXFR ? 1U : 0U))
 		return RCODE_FORMERR;
-	q->has_question = 1;
-	count = (unsigned int)q->header[10] << 8 | q->header[11];
+	count = nscount + ((unsigned int)q->header[10] << 8 | q->header[11]);
 	for (i = 0; i < count; i++) {
-		if (rd_name(&r, owner, &owner_len) == -1 ||
+		if (rd_name(&r, owner, &owner_len, 1) == -1 ||
 		    rd_u16(&r, &type) == -1 || rd_u16(&r, &class) == -1 ||
 		    rd_bytes(&r, ttl, sizeof(ttl)) == -1 ||
 		    rd_u16(&r, &rdlen) == -1 || rdlen > r.len - r.off)
@@ -598,7 +648,7 @@ parse_query(const unsigned char *msg, size_t len, struct query *q)
 			(void)rd_bytes(&r, NULL, rdlen);
 			continue;
 		}
-		if (q->has_edns || owner_len != 1)
+		if (i < nscount || q->has_edns || owner_len != 1)
 			return RCODE_FORMERR;
 		while (r.off < end) {
 			if (end - r.off < 4 || rd_u16(&r, &code) == -1 ||
@@ -612,7 +662,7 @@ parse_query(const unsigned char *msg, size_t len, struct query *q)
 		q->edns_version = ttl[1];
 		q->edns_do = (ttl[2] & 0x80) != 0;
 	}
-	if (r.off != r.len || q->qtype == QTYPE_OPT)
+	if (r.off != r.len || !q->has_question || q->qtype == QTYPE_OPT)
 		return RCODE_FORMERR;
 	if (q->has_edns && q->edns_version > 0)
 		return RCODE_BADVERS;
@@ -697,7 +747,7 @@ answer(const unsigned char *msg, size_t len, int drained, size_t limit,
 
 	/* Whatever does not fit is cut at an RRset boundary, with TC. */
 	for (i = 0; i < ntypes && !q->is_truncated; i++) {
-		if ((n = wr_rrset(&w, HEADER_LEN, types[i])) < 0)
+		if ((n = wr_rrset(&w, q, HEADER_LEN, types[i])) < 0)
 			q->is_truncated = 1;
 		else
 			answers += n;
@@ -706,7 +756,7 @@ answer(const unsigned char *msg, size_t len, int drained, size_t limit,
 	if (answers == 0 && ntypes > 0)
 		want_soa = 1;			/* NODATA: RFC 2308 2.2 */
 	if (want_soa && !q->is_truncated) {
-		if (wr_rrset(&w, HEADER_LEN + zone, QTYPE_SOA) < 0)
+		if (wr_rrset(&w, q, HEADER_LEN + zone, QTYPE_SOA) < 0)
 			q->is_truncated = 1;
 		else
 			out[9] = 1;

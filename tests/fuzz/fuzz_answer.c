@@ -112,6 +112,38 @@ get16(const unsigned char *p)
 }
 
 /*
+ * Skips the name of a record in a query at *off in m (len bytes), as NSD
+ * does: labels up to 255 bytes in all, ending at the root or at a
+ * compression pointer, which is never followed.  Returns 0 or -1.
+ */
+static int
+skip_name(const unsigned char *m, size_t len, size_t *off)
+{
+	size_t	 pos = *off, total = 0;
+	unsigned int c;
+
+	for (;;) {
+		if (pos >= len)
+			return -1;
+		c = m[pos];
+		if ((c & 0xc0) == 0xc0) {
+			if (pos + 1 >= len || total + 2 > 255)
+				return -1;
+			*off = pos + 2;
+			return 0;
+		}
+		if (c & 0xc0 || c + 1 > 255 - total || c > len - pos - 1)
+			return -1;
+		total += c + 1;
+		pos += c + 1;
+		if (c == 0) {
+			*off = pos;
+			return 0;
+		}
+	}
+}
+
+/*
  * Walks the name at *off in m (len bytes).  Compression pointers are
  * allowed if allow_ptr, and must point backwards, past the header.  The
  * uncompressed part must end at or before end.  Returns 0 and moves *off
@@ -180,21 +212,26 @@ walk_name(const unsigned char *m, size_t len, size_t *off, size_t end,
 static size_t
 look_at_query(const unsigned char *m, size_t len, int *is_whole)
 {
-	size_t	 off = 12, i, n, limit = 512;
-	unsigned int type, class, rdlen;
+	size_t	 off = 12, i, n, ns, limit = 512;
+	unsigned int type, class, rdlen, qtype = 0;
 
+	/* QDCOUNT 0 or 1, ANCOUNT 0; NSCOUNT 0, or 1 for IXFR (RFC 1995). */
 	*is_whole = 0;
-	if (len < 12 || get16(m + 4) != 1 || get16(m + 6) != 0 ||
-	    get16(m + 8) != 0)
+	if (len < 12 || get16(m + 4) > 1 || get16(m + 6) != 0)
 		return 512;
-	if (walk_name(m, len, &off, len, 0, NULL, NULL) == -1 ||
-	    len - off < 4)
+	if (get16(m + 4) == 1) {
+		if (walk_name(m, len, &off, len, 0, NULL, NULL) == -1 ||
+		    len - off < 4)
+			return 512;
+		qtype = get16(m + off);
+		off += 4;
+	}
+	ns = get16(m + 8);
+	if (ns > (qtype == 251 ? 1U : 0U))
 		return 512;
-	off += 4;
-	n = get16(m + 10);
+	n = ns + get16(m + 10);
 	for (i = 0; i < n; i++) {
-		if (walk_name(m, len, &off, len, 1, NULL, NULL) == -1 ||
-		    len - off < 10)
+		if (skip_name(m, len, &off) == -1 || len - off < 10)
 			return limit;
 		type = get16(m + off);
 		class = get16(m + off + 2);
@@ -203,10 +240,10 @@ look_at_query(const unsigned char *m, size_t len, int *is_whole)
 		if (rdlen > len - off)
 			return limit;
 		off += rdlen;
-		if (type == 41 && class > limit)
+		if (type == 41 && i >= ns && class > limit)
 			limit = class < 1232 ? class : 1232;
 	}
-	*is_whole = off == len;
+	*is_whole = off == len && get16(m + 4) == 1;
 	return limit;
 }
 
