@@ -600,13 +600,13 @@ name_equal(const unsigned char *a, const unsigned char *b, size_t len)
  *  6. NSCOUNT not 0, but for IXFR's SOA
  *     (RFC 1995 3)                               FORMERR
  *  7. authority and additional records complete;
- *     at most one OPT, in the additional section,
- *     owned by the root, with well-formed options
- *     (RFC 6891 6.1.1)                           FORMERR
+ *     at most one OPT (a second: no OPT in the
+ *     reply, as NSD and Knot), in the additional
+ *     section, owned by the root, with
+ *     well-formed options (RFC 6891 6.1.1)       FORMERR
  *  8. no bytes after the last record             FORMERR
  *  9. no question (QDCOUNT 0: a cookie probe of
- *     RFC 7873 5.4 still gets its OPT back), or
- *     QTYPE OPT, a pseudo-type (RFC 6891 6.1.1)  FORMERR
+ *     RFC 7873 5.4 still gets its OPT back)      FORMERR
  * 10. EDNS version above 0                       BADVERS (RFC 6891 6.1.3)
  */
 static enum rcode
@@ -648,7 +648,11 @@ parse_query(const unsigned char *msg, size_t len, struct query *q)
 			(void)rd_bytes(&r, NULL, rdlen);
 			continue;
 		}
-		if (i < nscount || q->has_edns || owner_len != 1)
+		if (q->has_edns) {
+			q->has_edns = 0;
+			return RCODE_FORMERR;
+		}
+		if (i < nscount || owner_len != 1)
 			return RCODE_FORMERR;
 		while (r.off < end) {
 			if (end - r.off < 4 || rd_u16(&r, &code) == -1 ||
@@ -662,7 +666,7 @@ parse_query(const unsigned char *msg, size_t len, struct query *q)
 		q->edns_version = ttl[1];
 		q->edns_do = (ttl[2] & 0x80) != 0;
 	}
-	if (r.off != r.len || !q->has_question || q->qtype == QTYPE_OPT)
+	if (r.off != r.len || !q->has_question)
 		return RCODE_FORMERR;
 	if (q->has_edns && q->edns_version > 0)
 		return RCODE_BADVERS;
@@ -714,6 +718,8 @@ answer(const unsigned char *msg, size_t len, int drained, size_t limit,
 		q->rcode = RCODE_REFUSED;
 	else if (zone_offset(q, &zone) == -1)
 		q->rcode = RCODE_REFUSED;	/* not ours: RFC 1034 4.3.2 */
+	else if (q->qtype == QTYPE_AXFR && limit == UDP_LIMIT)
+		q->rcode = RCODE_NOTIMP;	/* undefined: RFC 5936 4.2 */
 	else if (q->qtype == QTYPE_AXFR || q->qtype == QTYPE_IXFR)
 		q->rcode = RCODE_REFUSED;	/* no zone transfers */
 	else if (zone > 0) {

@@ -713,21 +713,12 @@ DELIBERATE = {
     "ch-hostname-bind": dict(key=REFUSED, why=CLASS_WHY),
     "edns-ch": dict(key=REFUSED, why=CLASS_WHY),
     "class-any": dict(key=REFUSED, why=CLASS_WHY),
-    "axfr-udp": dict(key=REFUSED, why="AXFR/IXFR get REFUSED on every transport (failoverdns.8); "
-                     "NSD and Knot say NOTIMP over UDP, where RFC 5936 4.2 leaves AXFR undefined"),
-    "edns-axfr-udp": dict(key=REFUSED, why="AXFR gets REFUSED on every transport (failoverdns.8)"),
-    "qtype-opt": dict(key=FORMERR, why="query type OPT is FORMERR (failoverdns.8; OPT is a "
-                      "pseudo-type, RFC 6891 6.1.1); NSD and Knot answer NODATA"),
-    "edns-qtype-opt": dict(key=FORMERR, why="query type OPT is FORMERR (failoverdns.8)"),
     "opcode-notify": dict(key=NOTIMP, why="opcode other than QUERY gets NOTIMP (failoverdns.8, "
                           "RFC 1035 4.1.1); NSD says REFUSED, Knot NOTAUTH for NOTIFY"),
     "opcode-notify-soa": dict(key=NOTIMP, why="opcode other than QUERY gets NOTIMP (failoverdns.8)"),
     "opcode-notify-edns": dict(key=NOTIMP, why="opcode other than QUERY gets NOTIMP (failoverdns.8)"),
     "flag-cd": dict(hdr="rd- ra- ad- cd+ z- op0",
                     why="CD is copied (failoverdns.8, RFC 4035 3.1.6); NSD and Knot clear it"),
-    "edns-two-opt": dict(opt="OPT v0 1232 do0 z0",
-                         why="FORMERR (RFC 6891 6.1.1) with the OPT back, as failoverdns.8 says "
-                         "for any query with an OPT; NSD and Knot send none"),
 }
 
 # Known findings: why the difference is a bug (written to the findings file).

@@ -10,6 +10,7 @@ systemd-socket-activate systemd'
 check="$demo
 kdig knot-dnsutils
 drill ldnsutils
+socat socat
 inetd openbsd-inetd
 udpsvd ipsvd
 tcpserver ucspi-tcp
