@@ -70,6 +70,20 @@ def load(raw, r, sc):
     return {"rows": rows, "events": events, "ttl": ttl}
 
 
+def server_counts(raw, r, sc):
+    """A queries each server answered, from its -v log summary (run.sh), or None."""
+    path = os.path.join(raw, "%s-%s.servers" % (r, sc))
+    if not os.path.exists(path):
+        return None
+    n = {"s1": 0, "s2": 0}
+    with open(path) as f:
+        for l in f:
+            f_ = l.split()
+            if len(f_) == 4 and f_[2] == "A" and f_[0][:-1] in n:
+                n[f_[0][:-1]] += int(f_[1])
+    return n if n["s1"] + n["s2"] else None
+
+
 def share(rows):
     n1 = sum(1 for x in rows if x.kind() == "s1")
     n2 = sum(1 for x in rows if x.kind() == "s2")
@@ -144,7 +158,7 @@ def fmt_s(v, window=None):
 # ---------------------------------------------------------------- SVG
 
 def svg(sc, runs, path, ttl):
-    W, LEFT, RIGHT, PANEL, TOP = 900, 150, 20, 84, 58
+    W, LEFT, RIGHT, PANEL, TOP = 900, 150, 20, 84, 72
     lanes = [("s1", "server1 " + S1.split(".")[-1]), ("s2", "server2 " + S2.split(".")[-1]), ("fail", "failure")]
     items = [(r, d, a) for r, d, a in runs if d["rows"]]
     H = TOP + PANEL * len(items) + 50
@@ -164,9 +178,10 @@ def svg(sc, runs, path, ttl):
     out = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" font-family="sans-serif" font-size="12">' % (W, H),
            '<rect width="100%" height="100%" fill="white"/>',
            '<text x="10" y="20" font-size="15" font-weight="bold">%s</text>' % TITLES[sc],
-           '<text x="10" y="38" fill="#555">one dot per client query (every 200 ms); x: seconds after %s; colour: latency '
-           '(green &lt; 50 ms, orange &lt; 500 ms, red slower, black x: failed or timed out)</text>'
-           % ("the start" if sc in ("share", "geo") else "the event")]
+           '<text x="10" y="36" fill="#555">one dot per client query (every 200 ms), in the lane of the server whose address '
+           'it got; x: seconds after %s;</text>' % ("the start" if sc in ("share", "geo") else "the event"),
+           '<text x="10" y="50" fill="#555">colour = latency: green &lt; 50 ms, orange &lt; 500 ms, red slower; '
+           'x = no address (SERVFAIL, REFUSED, timeout); hover a dot for its numbers</text>']
     for k, (r, d, a) in enumerate(items):
         y0 = TOP + k * PANEL
         label = NAMES.get(r, r)
@@ -213,24 +228,88 @@ def svg(sc, runs, path, ttl):
         f.write("\n".join(out) + "\n")
 
 
-# ---------------------------------------------------------------- main
-
-def main():
-    args = sys.argv[1:]
-    check = None
-    if args[:1] == ["--check"]:
-        check, args = int(args[1]), args[2:]
-    outdir = args[0]
-    raw = os.path.join(outdir, "raw")
-    present = set(os.path.basename(p)[:-4] for p in glob.glob(os.path.join(raw, "*.csv")))
-    resolvers = [r for r in RESOLVERS if any(p.startswith(r + "-") for p in present)]
-    scenarios = [s for s in SCENARIOS if any(p.endswith("-" + s) for p in present)]
+def collect(raw, resolvers, scenarios):
     data = {}
     for r in resolvers:
         for s in scenarios:
             d = load(raw, r, s)
             if d is not None:
                 data[(r, s)] = (d, analyse(d, s))
+                data[(r, s)][1]["servers"] = server_counts(raw, r, s)
+    return data
+
+
+def compare(data, base, resolvers, scenarios, basedir):
+    """failoverdns against the baseline run (e.g. the NSD stand-in), cell by cell."""
+    md = ["## Compared with the baseline (%s)" % basedir, "",
+          "Each cell: this run / the baseline run. Failure scenarios: seconds until all clients",
+          "were on the survivor · worst client latency (ms). back: seconds until the returned",
+          "server got traffic again. share / geo: % of client answers from server1.", "",
+          "| resolver | " + " | ".join(scenarios) + " |", "| --- | " + " | ".join("---" for s in scenarios) + " |"]
+
+    def cell(a, s):
+        if a is None or "t0" not in a:
+            return "–"
+        if s in FAILURES:
+            return "%s s · %s ms" % (fmt_s(a["failover"], a["window"]), a["worst"])
+        if s == "back":
+            return "%s s" % fmt_s(a["back_after"], a["window"])
+        return a["share"].split(" ")[0] + " %"
+
+    for r in resolvers:
+        cells = []
+        for s in scenarios:
+            mine = data.get((r, s), (None, None))[1]
+            theirs = base.get((r, s), (None, None))[1]
+            cells.append("%s / %s" % (cell(mine, s), cell(theirs, s)))
+        md.append("| %s | %s |" % (NAMES[r], " | ".join(cells)))
+    return md + ["", "One run per cell on each side: which server a resolver tries first after its cache",
+                 "expires is partly random, so latencies of a dead server's timeout show up in some",
+                 "runs and not in others.", ""]
+
+
+def summary(data, resolvers, scenarios, ttl):
+    """One resolver x scenario table: the headline number of every cell."""
+    md = ["## Summary", "",
+          "Failure scenarios (TTL %d s): seconds from the event until every client answer was the" % ttl,
+          "surviving server's · client-visible failures · worst client latency. back: seconds until",
+          "the returned server got traffic again. share / geo: client answers server1 / server2 (%).", "",
+          "| resolver | " + " | ".join(s for s in scenarios) + " |",
+          "| --- | " + " | ".join("---" for s in scenarios) + " |"]
+    for r in resolvers:
+        cells = []
+        for s in scenarios:
+            if (r, s) not in data or "t0" not in data[(r, s)][1]:
+                cells.append("–")
+                continue
+            a = data[(r, s)][1]
+            if s in FAILURES:
+                cells.append("%s s · %d · %s ms" % (fmt_s(a["failover"], a["window"]), a["failures"], a["worst"]))
+            elif s == "back":
+                cells.append("%s s" % fmt_s(a["back_after"], a["window"]))
+            else:
+                cells.append(a["share"].replace(" %", ""))
+        md.append("| %s | %s |" % (NAMES[r], " | ".join(cells)))
+    return md + [""]
+
+
+# ---------------------------------------------------------------- main
+
+def main():
+    args = sys.argv[1:]
+    check = baseline = None
+    while args[:1] in (["--check"], ["--baseline"]):
+        if args[0] == "--check":
+            check = int(args[1])
+        else:
+            baseline = args[1]
+        args = args[2:]
+    outdir = args[0]
+    raw = os.path.join(outdir, "raw")
+    present = set(os.path.basename(p)[:-4] for p in glob.glob(os.path.join(raw, "*.csv")))
+    resolvers = [r for r in RESOLVERS if any(p.startswith(r + "-") for p in present)]
+    scenarios = [s for s in SCENARIOS if any(p.endswith("-" + s) for p in present)]
+    data = collect(raw, resolvers, scenarios)
     ttl = max([d["ttl"] or 0 for d, a in data.values() if d["ttl"]] + [0])
     fttl = max([d["ttl"] or 0 for (r, s), (d, a) in data.items() if s not in ("share", "geo")] + [ttl])
 
@@ -241,6 +320,11 @@ def main():
     md += ["Made by `tests/lab/run.sh` (see tests/lab/README.md). Each cell is one run with a",
            "freshly started resolver (empty cache) and fresh servers; the client asks the resolver",
            "for `www.example.com A` every 200 ms and gives up on a query after 3 s.", ""]
+    md += summary(data, resolvers, scenarios, fttl)
+    if baseline:
+        braw = os.path.join(baseline, "raw")
+        md += compare(data, collect(braw, resolvers, scenarios), resolvers, scenarios,
+                      os.path.relpath(baseline, outdir))
     fs = [s for s in scenarios if s in FAILURES]
     if fs:
         md += ["## Failure scenarios (TTL %d s)" % fttl, "",
@@ -291,19 +375,21 @@ def main():
                "TTL 1 s so that the resolver chooses a server about once a second (Knot Resolver",
                "and PowerDNS Recursor keep answers at least 5 s and 1 s). geo: server1's answers",
                "delayed 150 ms (NFQUEUE, tests/lab/nfqdelay.c).", "",
-               "| resolver | " + " | ".join("%s: server1 / server2" % s for s in ss) + " | " +
-               " | ".join("%s: failures" % s for s in ss) + " |",
-               "| --- | " + " | ".join("---" for s in ss) + " | " + " | ".join("---:" for s in ss) + " |"]
+               "*Answers*: client answers with server1's / server2's address; *queries*: A queries",
+               "each server received from the resolver (its `-v` log); *failures*: client queries",
+               "with no address.", "",
+               "| resolver | " + " | ".join("%s: answers server1 / server2 | %s: queries | %s: failures" % (s, s, s) for s in ss) + " |",
+               "| --- | " + " | ".join("--- | --- | ---:" for s in ss) + " |"]
         for r in resolvers:
-            cells, fails = [], []
+            cells = []
             for s in ss:
                 if (r, s) in data and "t0" in data[(r, s)][1]:
-                    cells.append(data[(r, s)][1]["share"])
-                    fails.append(str(data[(r, s)][1]["failures"]))
+                    a = data[(r, s)][1]
+                    q = a.get("servers")
+                    cells += [a["share"], "%d / %d" % (q["s1"], q["s2"]) if q else "–", str(a["failures"])]
                 else:
-                    cells.append("–")
-                    fails.append("–")
-            md.append("| %s | %s | %s |" % (NAMES[r], " | ".join(cells), " | ".join(fails)))
+                    cells += ["–", "–", "–"]
+            md.append("| %s | %s |" % (NAMES[r], " | ".join(cells)))
         md.append("")
     md += ["## Timelines", ""]
     for s in scenarios:

@@ -66,6 +66,13 @@ W=$(mktemp -d /tmp/failoverdns-lab.XXXXXX)
 PIDS=$W/pids
 : >"$PIDS"
 
+SLEEP_PID=
+pause() {       # pause SECONDS: a sleep that a signal interrupts at once (for the traps)
+	sleep "$1" &
+	SLEEP_PID=$!
+	wait $SLEEP_PID
+	SLEEP_PID=
+}
 log() { printf "%s lab: %s\n" "$(date +%T.%N | cut -c1-12)" "$*" >&2; }
 
 # --- processes: every one we start is recorded, and only those are killed ---
@@ -101,6 +108,7 @@ killtree() {    # killtree PID: the process and its direct children (supervised 
 cleanup() {
 	local pid ns
 	trap - EXIT INT TERM
+	[ -n "$SLEEP_PID" ] && kill "$SLEEP_PID" 2>/dev/null
 	if [ -s "$PIDS" ]; then
 		while read -r pid; do
 			alive "$pid" && killtree "$pid"
@@ -401,7 +409,7 @@ run_one() {
 		$INTERVAL $dur $PTIMEOUT "$CSV")
 	event start
 	case $sc in
-	share|geo) sleep $SHARE_SECS ;;
+	share|geo) pause $SHARE_SECS ;;
 	dark|stop|drain|webdies)
 		wait_fresh $((3 * TTL + 5))
 		case $sc in
@@ -410,13 +418,13 @@ run_one() {
 		drain) event drain; drain $VICTIM ;;
 		webdies) event webdies; local v=WEB_PID_$VICTIM; killtree "${!v}"; eval "WEB_PID_$VICTIM=" ;;
 		esac
-		sleep $POST ;;
+		pause $POST ;;
 	back)
 		wait_fresh $((3 * TTL + 5))
 		event dark; ip -n "$P$VICTIM" link set eth0 down
-		sleep $((TTL + 5))
+		pause $((TTL + 5))
 		event back; ip -n "$P$VICTIM" link set eth0 up
-		sleep $BACK_SECS ;;
+		pause $BACK_SECS ;;
 	esac
 	event end
 	killtree "$pid"
@@ -434,7 +442,7 @@ versions() {
 	if [ "$STANDIN" = 1 ]; then
 		echo "servers: NSD stand-in ($(nsd -v 2>&1 | head -n1))"
 	else
-		echo "servers: failoverdns (failoverdns.c of commit $(git -C "$REPO" log -1 --format=%h -- failoverdns.c 2>/dev/null)$(git -C "$REPO" diff --quiet HEAD -- failoverdns.c 2>/dev/null || echo ", modified")) under udpsvd (ipsvd $(dpkg-query -W -f '${Version}' ipsvd 2>/dev/null))"
+		echo "servers: failoverdns (failoverdns.c of commit $(git -C "$REPO" log -1 --format=%h -- failoverdns.c 2>/dev/null)$(git -C "$REPO" diff --quiet HEAD -- failoverdns.c 2>/dev/null || echo ", modified")) under udpsvd (ipsvd $(dpkg-query -W -f '${Version}' ipsvd 2>/dev/null)); binary sha256 $(sha256sum <"$BIN" | cut -c1-16)"
 	fi
 	echo "unbound: $(unbound -V 2>/dev/null | head -n1 | sed 's/Version //')"
 	echo "named: $(named -v 2>/dev/null)"
