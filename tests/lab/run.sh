@@ -22,6 +22,7 @@
 # Needs root, iproute2, nsd, ipsvd (udpsvd), unbound, bind9, knot-resolver,
 # pdns-recursor, python3-dnspython, dnsutils; geo also cc, libnetfilter-queue-dev
 # and iptables.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"     # e.g. started with sh
 set -u
 
 HERE=$(cd "$(dirname "$0")" && pwd)
