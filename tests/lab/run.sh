@@ -17,7 +17,8 @@
 #               [--scenarios "share dark stop drain back geo webdies"]
 #               [--out DIR] [--binary PATH] [--stand-in]
 #   --short      CI variant: unbound and kresd, dark and drain, TTL 5, checks
-#                written to OUT/checks.txt (pass:/FAIL: lines)
+#                written to OUT/checks.txt (pass:/FAIL: lines); OUT defaults to
+#                /tmp/failoverdns-lab-short (the full run's: docs/lab)
 #   --stand-in   serve www.example.com from NSD instead of failoverdns
 # Needs root, iproute2, nsd, ipsvd (udpsvd), unbound, bind9, knot-resolver,
 # pdns-recursor, python3-dnspython, dnsutils; geo also cc, libnetfilter-queue-dev
@@ -47,7 +48,10 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
-[ -n "$OUT" ] || OUT=$REPO/docs/lab
+if [ -z "$OUT" ]; then  # the full run replaces the committed one; the short one not
+	OUT=$REPO/docs/lab
+	[ "$SHORT" = 1 ] && OUT=/tmp/failoverdns-lab-short
+fi
 [ "$(id -u)" = 0 ] || { echo "run.sh: needs root (network namespaces)" >&2; exit 77; }
 
 PY=python3
@@ -56,7 +60,7 @@ INTERVAL=0.2            # client probe period (s)
 PTIMEOUT=3              # client gives up on a query after this (s)
 SHARE_TTL=1             # share and geo: TTL 1 so that each run holds many choices
 SHARE_SECS=30
-BACK_SECS=30            # how long to watch for server1 getting traffic again
+BACK_SECS=30            # back: how long to watch for the returned server's traffic
 POST=$((TTL + 8))       # watch this long after a failure event
 DELAY_MS=150            # geo
 
@@ -481,4 +485,5 @@ done
 check=
 [ "$SHORT" = 1 ] && check="--check $TTL"
 "$PY" "$HERE/report.py" $check "$OUT" || status=1
+log "results: $OUT/results.md"
 exit $status
