@@ -225,7 +225,7 @@ static void	 addr_to_text(const struct sockaddr *, char *, size_t);
 static size_t	 reply_source(struct msghdr *, struct cmsghdr *);
 static int	 serve_datagram(int, int);
 static void	 serve_datagrams(const int *, size_t);
-static void	 serve_stream(int, int, const char *);
+static void	 serve_stream(int, int);
 static long	 parse_number(const char *, long, long, const char *);
 static int	 parse_check(const char *, struct check *);
 static void	 parse_args(int, char *[]);
@@ -1092,14 +1092,21 @@ serve_datagrams(const int *fds, size_t nfds)
  * fully arrived within the idle time (1 s with -i 0).
  */
 static void
-serve_stream(int in, int out, const char *client)
+serve_stream(int in, int out)
 {
-	struct query	 q;
-	unsigned char	 head[2];
-	long long	 wait = config.idle > 0 ? config.idle * 1000LL : 1000;
-	long long	 deadline;
-	size_t		 len;
+	struct sockaddr_storage	 peer;
+	socklen_t		 peer_len = sizeof(peer);
+	struct query		 q;
+	char			 client[INET6_ADDRSTRLEN] = "-";
+	unsigned char		 head[2];
+	long long		 wait, deadline;
+	size_t			 len;
 
+	memset(&peer, 0, sizeof(peer));
+	if (config.verbose && getpeername(in, (struct sockaddr *)&peer,
+	    &peer_len) == 0)
+		addr_to_text((struct sockaddr *)&peer, client, sizeof(client));
+	wait = config.idle > 0 ? config.idle * 1000LL : 1000;
 	for (;;) {
 		deadline = now_ms() + wait;
 		if (read_full(in, head, 2, deadline) != 1)
@@ -1316,14 +1323,10 @@ socket_type(int fd, int *type)
 int
 main(int argc, char *argv[])
 {
-	struct sockaddr_storage	 peer;
-	socklen_t		 len = sizeof(peer);
-	char			 client[INET6_ADDRSTRLEN] = "-";
-	struct stat		 st;
-	int			 fds[FD_LIMIT], type = SOCK_DGRAM;
-	size_t			 i, nfds;
+	struct stat	 st;
+	int		 fds[FD_LIMIT], type = SOCK_DGRAM;
+	size_t		 i, nfds;
 
-	memset(&peer, 0, sizeof(peer));
 	log_init();
 	parse_args(argc, argv);
 	/* A client that closes early is an EPIPE from write(), not a signal. */
@@ -1352,13 +1355,8 @@ main(int argc, char *argv[])
 		}
 		if (type == SOCK_DGRAM)
 			serve_datagrams(fds, nfds);
-		else {
-			if (config.verbose && getpeername(fds[0],
-			    (struct sockaddr *)&peer, &len) == 0)
-				addr_to_text((struct sockaddr *)&peer,
-				    client, sizeof(client));
-			serve_stream(fds[0], fds[0], client);
-		}
+		else
+			serve_stream(fds[0], fds[0]);
 		return 0;
 	}
 
@@ -1366,7 +1364,7 @@ main(int argc, char *argv[])
 	if (fstat(STDIN_FILENO, &st) == -1)
 		fatal(2, "fd 0: %s", strerror(errno));
 	if (!S_ISSOCK(st.st_mode)) {
-		serve_stream(STDIN_FILENO, STDOUT_FILENO, "-");
+		serve_stream(STDIN_FILENO, STDOUT_FILENO);
 		return 0;
 	}
 	switch (socket_type(STDIN_FILENO, &type)) {
@@ -1381,13 +1379,8 @@ main(int argc, char *argv[])
 	fds[0] = STDIN_FILENO;
 	if (type == SOCK_DGRAM)
 		serve_datagrams(fds, 1);
-	else {
-		if (config.verbose && getpeername(STDIN_FILENO,
-		    (struct sockaddr *)&peer, &len) == 0)
-			addr_to_text((struct sockaddr *)&peer, client,
-			    sizeof(client));
-		serve_stream(STDIN_FILENO, STDOUT_FILENO, client);
-	}
+	else
+		serve_stream(STDIN_FILENO, STDOUT_FILENO);
 	return 0;
 }
 
