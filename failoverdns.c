@@ -191,6 +191,7 @@ struct config {
 };
 
 static void	 log_init(void);
+static void	 log_vmsg(int, const char *, va_list);
 static void	 log_msg(int, const char *, ...);
 static void	 fatal(int, const char *, ...);
 static void	 log_query(const char *, const struct query *);
@@ -261,11 +262,8 @@ log_init(void)
 
 /* Writes one diagnostic line to syslog or stderr. */
 static void
-log_msg(int priority, const char *fmt, ...)
+log_vmsg(int priority, const char *fmt, va_list ap)
 {
-	va_list	 ap;
-
-	va_start(ap, fmt);
 	if (log_to_syslog)
 		vsyslog(priority, fmt, ap);
 	else {
@@ -273,6 +271,15 @@ log_msg(int priority, const char *fmt, ...)
 		vfprintf(stderr, fmt, ap);
 		fputc('\n', stderr);
 	}
+}
+
+static void
+log_msg(int priority, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	log_vmsg(priority, fmt, ap);
 	va_end(ap);
 }
 
@@ -288,13 +295,7 @@ fatal(int code, const char *fmt, ...)
 	int	 type;
 
 	va_start(ap, fmt);
-	if (log_to_syslog)
-		vsyslog(LOG_ERR, fmt, ap);
-	else {
-		fputs("failoverdns: ", stderr);
-		vfprintf(stderr, fmt, ap);
-		fputc('\n', stderr);
-	}
+	log_vmsg(LOG_ERR, fmt, ap);
 	va_end(ap);
 	if (socket_type(STDIN_FILENO, &type) == 0 && type == SOCK_DGRAM)
 		(void)recv(STDIN_FILENO, query_buf, sizeof(query_buf),
