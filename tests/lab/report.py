@@ -51,8 +51,9 @@ class Row:
         return "other"
 
 
-def load(raw, r, sc):
-    csv, ev = os.path.join(raw, "%s-%s.csv" % (r, sc)), os.path.join(raw, "%s-%s.events" % (r, sc))
+def load(raw, r, sc, k=1):
+    name = "%s-%s" % (r, sc) if k == 1 else "%s-%s.%d" % (r, sc, k)
+    csv, ev = os.path.join(raw, name + ".csv"), os.path.join(raw, name + ".events")
     if not os.path.exists(csv) or not os.path.exists(ev):
         return None
     with open(csv) as f:
@@ -70,9 +71,9 @@ def load(raw, r, sc):
     return {"rows": rows, "events": events, "ttl": ttl}
 
 
-def server_counts(raw, r, sc):
+def server_counts(raw, r, sc, k=1):
     """A queries each server answered, from its -v log summary (run.sh), or None."""
-    path = os.path.join(raw, "%s-%s.servers" % (r, sc))
+    path = os.path.join(raw, ("%s-%s.servers" if k == 1 else "%s-%s.%d.servers") % ((r, sc) if k == 1 else (r, sc, k)))
     if not os.path.exists(path):
         return None
     n = {"s1": 0, "s2": 0}
@@ -228,14 +229,44 @@ def svg(sc, runs, path, ttl):
         f.write("\n".join(out) + "\n")
 
 
-def collect(raw, resolvers, scenarios):
+def aggregate(runs):
+    """One result for several runs of a cell: the worst of each number."""
+    a = dict(runs[0][2])
+    a["nruns"] = len(runs)
+    if len(runs) == 1 or any("t0" not in x[2] for x in runs):
+        return a
+    all_a = [x[2] for x in runs]
+    a["failures"] = sum(x["failures"] for x in all_a)
+    ws = [x.get("worst", "–") for x in all_a]
+    nums = [float(w) for w in ws if w not in ("timeout", "–")]
+    a["worst"] = "timeout" if "timeout" in ws else ("%.0f" % max(nums) if nums else "–")
+    for key in ("failover", "back_after"):
+        if key in a:
+            vals = [x.get(key) for x in all_a]
+            a[key] = None if None in vals else max(vals)
+    if "window" in a:
+        a["window"] = min(x["window"] for x in all_a)
+    return a
+
+
+def collect(raw, resolvers, scenarios, reps=None):
+    """data[(r, s)] = (first run's records, the worst over its runs); reps[(r, s)] =
+    [(k, records, result)] for every run k of the cell (run.sh --repeat)."""
     data = {}
     for r in resolvers:
         for s in scenarios:
-            d = load(raw, r, s)
-            if d is not None:
-                data[(r, s)] = (d, analyse(d, s))
-                data[(r, s)][1]["servers"] = server_counts(raw, r, s)
+            runs = []
+            for k in range(1, 100):
+                d = load(raw, r, s, k)
+                if d is None:
+                    break
+                a = analyse(d, s)
+                a["servers"] = server_counts(raw, r, s, k)
+                runs.append((k, d, a))
+            if runs:
+                data[(r, s)] = (runs[0][1], aggregate(runs))
+                if reps is not None:
+                    reps[(r, s)] = runs
     return data
 
 
@@ -284,7 +315,8 @@ def summary(data, resolvers, scenarios, ttl):
                 continue
             a = data[(r, s)][1]
             if s in FAILURES:
-                cells.append("%s s · %d · %s ms" % (fmt_s(a["failover"], a["window"]), a["failures"], a["worst"]))
+                cells.append("%s s · %d · %s ms%s" % (fmt_s(a["failover"], a["window"]), a["failures"], a["worst"],
+                                                    " (%d runs)" % a["nruns"] if a.get("nruns", 1) > 1 else ""))
             elif s == "back":
                 cells.append("%s s" % fmt_s(a["back_after"], a["window"]))
             else:
@@ -306,10 +338,11 @@ def main():
         args = args[2:]
     outdir = args[0]
     raw = os.path.join(outdir, "raw")
-    present = set(os.path.basename(p)[:-4] for p in glob.glob(os.path.join(raw, "*.csv")))
+    present = set(os.path.basename(p)[:-4].split(".")[0] for p in glob.glob(os.path.join(raw, "*.csv")))
     resolvers = [r for r in RESOLVERS if any(p.startswith(r + "-") for p in present)]
     scenarios = [s for s in SCENARIOS if any(p.endswith("-" + s) for p in present)]
-    data = collect(raw, resolvers, scenarios)
+    reps = {}
+    data = collect(raw, resolvers, scenarios, reps)
     ttl = max([d["ttl"] or 0 for d, a in data.values() if d["ttl"]] + [0])
     fttl = max([d["ttl"] or 0 for (r, s), (d, a) in data.items() if s not in ("share", "geo")] + [ttl])
 
@@ -343,15 +376,14 @@ def main():
                "| --- | --- | --- | ---: | ---: | ---: | ---: |"]
         for r in resolvers:
             for s in fs:
-                if (r, s) not in data:
-                    continue
-                d, a = data[(r, s)]
-                if "t0" not in a:
-                    md.append("| %s | %s | | setup failed | | | |" % (NAMES[r], s))
-                    continue
-                md.append("| %s | %s | server%s | %s | %.1f | %d | %s |" % (
-                    NAMES[r], s + (" *" if a["nofresh"] else ""), a["victim"][1], fmt_s(a["failover"], a["window"]),
-                    a["cached"], a["failures"], a["worst"]))
+                for k, d, a in reps.get((r, s), []):
+                    sk = s + (" #%d" % k if len(reps[(r, s)]) > 1 else "") + (" *" if a["nofresh"] else "")
+                    if "t0" not in a:
+                        md.append("| %s | %s | | setup failed | | | |" % (NAMES[r], sk))
+                        continue
+                    md.append("| %s | %s | server%s | %s | %.1f | %d | %s |" % (
+                        NAMES[r], sk, a["victim"][1], fmt_s(a["failover"], a["window"]),
+                        a["cached"], a["failures"], a["worst"]))
         md += ["", "`*`: no freshly fetched answer seen within the wait; the event hit server1 anyway.", ""]
     if "back" in scenarios:
         md += ["## The server comes back (TTL %d s)" % fttl, "",
@@ -393,7 +425,8 @@ def main():
         md.append("")
     md += ["## Timelines", ""]
     for s in scenarios:
-        runs = [(r, data[(r, s)][0], data[(r, s)][1]) for r in resolvers if (r, s) in data]
+        runs = [(NAMES[r] + (" #%d" % k if len(reps[(r, s)]) > 1 else ""), d, a)
+                for r in resolvers for k, d, a in reps.get((r, s), [])]
         svg(s, runs, os.path.join(outdir, s + ".svg"), fttl if s not in ("share", "geo") else 1)
         md += ["### %s" % TITLES[s], "", "![%s](%s.svg)" % (TITLES[s], s), ""]
     with open(os.path.join(outdir, "results.md"), "w") as f:
@@ -401,20 +434,21 @@ def main():
 
     if check is not None:
         lines = []
-        for (r, s), (d, a) in sorted(data.items()):
-            name = "lab-%s-%s" % (r, s)
-            if "t0" not in a:
-                lines.append("FAIL: %s: setup failed" % name)
-                continue
-            why = []
-            if s in FAILURES:
-                if a["failover"] is None:
-                    why.append("clients never all on server2 within %.0f s" % a["window"])
-                elif a["failover"] > check + 5:
-                    why.append("failover took %.1f s > TTL+5" % a["failover"])
-                if s in ("drain", "webdies") and a["failures"]:
-                    why.append("%d client-visible failures" % a["failures"])
-            lines.append("FAIL: %s: %s" % (name, "; ".join(why)) if why else "pass: %s" % name)
+        for (r, s), runs in sorted(reps.items()):
+            for k, d, a in runs:
+                name = "lab-%s-%s" % (r, s) + ("-%d" % k if k > 1 else "")
+                if "t0" not in a:
+                    lines.append("FAIL: %s: setup failed" % name)
+                    continue
+                why = []
+                if s in FAILURES:
+                    if a["failover"] is None:
+                        why.append("clients never all on the surviving server within %.0f s" % a["window"])
+                    elif a["failover"] > check + 5:
+                        why.append("failover took %.1f s > TTL+5" % a["failover"])
+                    if s in ("drain", "webdies") and a["failures"]:
+                        why.append("%d client-visible failures" % a["failures"])
+                lines.append("FAIL: %s: %s" % (name, "; ".join(why)) if why else "pass: %s" % name)
         with open(os.path.join(outdir, "checks.txt"), "w") as f:
             f.write("\n".join(lines) + "\n")
         print("\n".join(lines))

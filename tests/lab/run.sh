@@ -15,7 +15,8 @@
 #
 # usage: run.sh [--short] [--ttl N] [--resolvers "unbound named kresd pdns"]
 #               [--scenarios "share dark stop drain back geo webdies"]
-#               [--out DIR] [--binary PATH] [--stand-in]
+#               [--repeat N] [--out DIR] [--binary PATH] [--stand-in]
+#   --repeat N   run dark and stop N times per resolver (default 3; 1 with --short)
 #   --short      CI variant: unbound and kresd, dark and drain, TTL 5, checks
 #                written to OUT/checks.txt (pass:/FAIL: lines); OUT defaults to
 #                /tmp/failoverdns-lab-short (the full run's: docs/lab)
@@ -35,16 +36,18 @@ OUT=
 BIN=$REPO/failoverdns
 STANDIN=0
 SHORT=0
+REPEAT=3        # dark and stop: runs per resolver (which server is tried first is chance)
 while [ $# -gt 0 ]; do
 	case $1 in
-	--short) SHORT=1; TTL=5; RESOLVERS="unbound kresd"; SCENARIOS="dark drain" ;;
+	--short) SHORT=1; TTL=5; RESOLVERS="unbound kresd"; SCENARIOS="dark drain"; REPEAT=1 ;;
+	--repeat) REPEAT=$2; shift ;;
 	--ttl) TTL=$2; shift ;;
 	--resolvers) RESOLVERS=$2; shift ;;
 	--scenarios) SCENARIOS=$2; shift ;;
 	--out) OUT=$2; shift ;;
 	--binary) BIN=$2; shift ;;
 	--stand-in) STANDIN=1 ;;
-	*) echo "usage: run.sh [--short] [--ttl N] [--resolvers LIST] [--scenarios LIST] [--out DIR] [--binary PATH] [--stand-in]" >&2; exit 1 ;;
+	*) echo "usage: run.sh [--short] [--ttl N] [--repeat N] [--resolvers LIST] [--scenarios LIST] [--out DIR] [--binary PATH] [--stand-in]" >&2; exit 1 ;;
 	esac
 	shift
 done
@@ -395,12 +398,14 @@ wait_fresh() {  # until the client got a just-fetched answer (bounded); VICTIM =
 	echo "nofresh $(date +%s.%N)" >>"$EV"
 	return 1
 }
-run_one() {
-	local r=$1 sc=$2 ttl=$TTL dur pid s
+run_one() {     # run_one RESOLVER SCENARIO [K]: K-th run of this cell
+	local r=$1 sc=$2 k=${3:-1} ttl=$TTL dur pid s name
 	case $sc in share|geo) ttl=$SHARE_TTL ;; esac
-	CSV=$OUT/raw/$r-$sc.csv EV=$OUT/raw/$r-$sc.events
+	name=$r-$sc
+	[ "$k" = 1 ] || name=$name.$k
+	CSV=$OUT/raw/$name.csv EV=$OUT/raw/$name.events
 	: >"$EV"
-	log "$r / $sc"
+	log "$r / $sc$([ "$k" = 1 ] || echo " #$k")"
 	start_server s1 $ttl && start_server s2 $ttl || return 1
 	if [ "$sc" = geo ]; then
 		ip netns exec "${P}s1" iptables-legacy -A OUTPUT -p udp --sport 53 -j NFQUEUE --queue-num 7 ||
@@ -472,18 +477,23 @@ case " $SCENARIOS " in *" geo "*)
 		{ echo "run.sh: cannot build nfqdelay" >&2; exit 1; } ;;
 esac
 mkdir -p "$OUT/raw" || exit 1
-rm -f "$OUT"/raw/*.csv "$OUT"/raw/*.events
+rm -f "$OUT"/raw/*.csv "$OUT"/raw/*.events "$OUT"/raw/*.servers
 setup_net || { log "network setup failed"; exit 1; }
 setup_dns || { log "DNS setup failed"; exit 1; }
 versions >"$OUT/versions.txt"
 status=0
 for r in $RESOLVERS; do
 	for sc in $SCENARIOS; do
-		run_one "$r" "$sc" || { log "$r / $sc: setup failed"; echo "setup-failed $(date +%s)" >>"$EV"; status=1; stop_resolver; stop_all_servers; }
+		n=1
+		case $sc in dark|stop) n=$REPEAT ;; esac
+		for k in $(seq "$n"); do
+			run_one "$r" "$sc" "$k" || { log "$r / $sc: setup failed"; echo "setup-failed $(date +%s)" >>"$EV"; status=1; stop_resolver; stop_all_servers; }
+		done
 	done
 done
 check=
 [ "$SHORT" = 1 ] && check="--check $TTL"
+[ "$STANDIN" = 0 ] && [ -d "$OUT/standin/raw" ] && check="$check --baseline $OUT/standin"
 "$PY" "$HERE/report.py" $check "$OUT" || status=1
 log "results: $OUT/results.md"
 exit $status
