@@ -187,7 +187,7 @@ def svg(sc, runs, path, ttl):
         y0 = TOP + k * PANEL
         label = NAMES.get(r, r)
         if sc not in ("share", "geo"):
-            label += " (on server%s)" % a.get("victim", "s1")[1]
+            label += (" (server%s goes dark, comes back)" if sc == "back" else " (server%s fails)") % a.get("victim", "s1")[1]
         out.append('<text x="10" y="%d" font-weight="bold" font-size="11">%s</text>' % (y0 + 2, label))
         for j, (kind, label) in enumerate(lanes):
             y = y0 + 14 + j * 20
