@@ -13,6 +13,7 @@ drill ldnsutils
 socat socat
 inetd openbsd-inetd
 udpsvd ipsvd
+runsv runit
 tcpserver ucspi-tcp
 s6-svscan s6
 dnsperf dnsperf
