@@ -4,6 +4,7 @@
 # As root it installs what is missing (apt-get); otherwise it names the
 # missing packages and exits 1.  Each line: a command, then its package.
 demo='cc gcc
+/usr/include/stdio.h libc6-dev
 make make
 dig bind9-dnsutils
 systemd-socket-activate systemd'
