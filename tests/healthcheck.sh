@@ -151,6 +151,24 @@ t_drain_script_sets_and_clears_the_file() {
 	[ "$r" = "5 0 " ] && pass t_drain_script_sets_and_clears_the_file ||
 	    fail t_drain_script_sets_and_clears_the_file "rcodes '$r', want '5 0 '"
 }
+t_drain_units_verify() {
+	# The timer and its service, pointed at this tree's script, pass
+	# systemd-analyze verify (which also checks the command exists).
+	command -v systemd-analyze >/dev/null 2>&1 || {
+		fail t_drain_units_verify "systemd-analyze not installed"; return; }
+	mkdir -p "$tmp/units"
+	cp contrib/healthcheck/failoverdns-drain.timer "$tmp/units/"
+	sed "s|/usr/local/sbin/failoverdns-drain|$(pwd)/contrib/healthcheck/failoverdns-drain|" \
+	    contrib/healthcheck/failoverdns-drain.service \
+	    >"$tmp/units/failoverdns-drain.service"
+	if out=$(cd "$tmp/units" && systemd-analyze verify \
+	    ./failoverdns-drain.timer ./failoverdns-drain.service 2>&1) &&
+	    [ -z "$out" ]; then
+		pass t_drain_units_verify
+	else
+		fail t_drain_units_verify "$(echo "$out" | head -3 | tr '\n' ' ')"
+	fi
+}
 
 t_answers_while_port_accepts
 t_refuses_when_port_closed
@@ -161,4 +179,5 @@ t_comes_back_when_port_returns
 t_rejects_bad_check_arguments
 t_accepts_ipv6_check
 t_drain_script_sets_and_clears_the_file
+t_drain_units_verify
 exit $failed
