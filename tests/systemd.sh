@@ -415,19 +415,23 @@ systemctl reset-failed failoverdns-tcp.socket
 systemctl restart failoverdns-tcp.socket
 check "tcp answers again with the shipped unit" 127.0.0.1 +tcp
 
-# Exposure: the running service as systemd sees it, the template offline.
-for spec in failoverdns.service "--offline=yes $units/failoverdns.service" \
-    "--offline=yes $units/failoverdns-tcp@.service"; do
-	systemd-analyze security --no-pager $spec >/tmp/security 2>&1
-	cat /tmp/security
-	e=$(sed -n 's/.*Overall exposure level for .*: \([0-9.]*\).*/\1/p' /tmp/security)
-	note "systemd-analyze security $spec: ${e:-?}"
-	if [ -n "$e" ] && awk "BEGIN { exit !($e <= $EXPOSURE_MAX) }"; then
-		pass "systemd-analyze security $spec: exposure $e"
-	else
-		fail "systemd-analyze security $spec: exposure ${e:-?} (want <= $EXPOSURE_MAX)"
-	fi
-done
+# exposure MAX LABEL: systemd-analyze security of the running service as
+# systemd sees it and of both units offline must be at most MAX.
+exposure() {
+	for spec in failoverdns.service "--offline=yes $units/failoverdns.service" \
+	    "--offline=yes $units/failoverdns-tcp@.service"; do
+		systemd-analyze security --no-pager $spec >/tmp/security 2>&1
+		cat /tmp/security
+		e=$(sed -n 's/.*Overall exposure level for .*: \([0-9.]*\).*/\1/p' /tmp/security)
+		note "$2systemd-analyze security $spec: ${e:-?}"
+		if [ -n "$e" ] && awk "BEGIN { exit !($e <= $1) }"; then
+			pass "$2systemd-analyze security $spec: exposure $e"
+		else
+			fail "$2systemd-analyze security $spec: exposure ${e:-?} (want <= $1)"
+		fi
+	done
+}
+exposure "$EXPOSURE_MAX" ""
 
 # The health check (-c) and its drop-in, contrib/systemd/healthcheck.conf.
 # A web server stand-in (perl, from perl-base: IO::Socket::IP) listens on
@@ -605,18 +609,7 @@ check "udp answers with -c and the drop-in as shipped" 127.0.0.1
 
 # Exposure with the drop-in: measured 0.9 for both services (systemd 252);
 # 0.2 without it.
-for spec in failoverdns.service "--offline=yes $units/failoverdns.service" \
-    "--offline=yes $units/failoverdns-tcp@.service"; do
-	systemd-analyze security --no-pager $spec >/tmp/security 2>&1
-	cat /tmp/security
-	e=$(sed -n 's/.*Overall exposure level for .*: \([0-9.]*\).*/\1/p' /tmp/security)
-	note "with the health check drop-in, systemd-analyze security $spec: ${e:-?}"
-	if [ -n "$e" ] && awk "BEGIN { exit !($e <= $EXPOSURE_HC) }"; then
-		pass "with the health check drop-in, systemd-analyze security $spec: exposure $e"
-	else
-		fail "with the health check drop-in, systemd-analyze security $spec: exposure ${e:-?} (want <= $EXPOSURE_HC)"
-	fi
-done
+exposure "$EXPOSURE_HC" "with the health check drop-in, "
 web_stop
 
 journalctl --no-pager -u failoverdns.service -u failoverdns.socket -u 'failoverdns-tcp*' | tail -n 50
