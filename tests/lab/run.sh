@@ -24,6 +24,7 @@
 # Needs root, iproute2, nsd, ipsvd (udpsvd), unbound, bind9, knot-resolver,
 # pdns-recursor, python3-dnspython, dnsutils; geo also cc, libnetfilter-queue-dev
 # and iptables.
+[ "${1:-}" = --users ] && { shift; exec bash "$(dirname "$0")/users.sh" "$@"; }  # issue 12: clients
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"     # e.g. started with sh
 set -u
 
