@@ -10,12 +10,7 @@
 # connections at once (more than the 200-in-2-s default trigger limit; and
 # the same with that limit, which must fail the socket), both sockets still
 # listening, the service exiting after its idle time and starting on
-# the next query, the drain file, and systemd-analyze security.  Then the
-# health check (-c) with the drop-in contrib/systemd/healthcheck.conf: a
-# listener (perl) up, down, up again, answers over UDP and TCP following it
-# within a second; without the drop-in every check fails (control); a check
-# to an address outside IPAddressAllow= fails until it is added; and the
-# exposure with the drop-in.
+# the next query, the drain file, and systemd-analyze security.
 #
 # The tree is built once (about a minute) into $FAILOVERDNS_CACHE (default
 # /var/cache/failoverdns-test); then a run takes about 50 seconds, most of
@@ -32,8 +27,6 @@ CACHE=${FAILOVERDNS_CACHE:-/var/cache/failoverdns-test}
 PACKAGES=systemd,systemd-sysv,dbus,dnsutils,dnsperf,iproute2,make,man-db
 TREE=$CACHE/bookworm-systemd-1
 EXPOSURE_MAX=0.3
-# With contrib/systemd/healthcheck.conf (for -c): measured 0.9.
-EXPOSURE_HC=0.9
 
 nfail=0
 pass() { echo "pass: $*"; }
@@ -145,7 +138,6 @@ EOF
 cat >"$run/t/inside.sh" <<EOF
 #!/bin/bash
 EXPOSURE_MAX=$EXPOSURE_MAX
-EXPOSURE_HC=$EXPOSURE_HC
 EOF
 cat >>"$run/t/inside.sh" <<'EOF'
 out=/results/out
@@ -432,185 +424,6 @@ exposure() {
 	done
 }
 exposure "$EXPOSURE_MAX" ""
-
-# The health check (-c) and its drop-in, contrib/systemd/healthcheck.conf.
-# A web server stand-in (perl, from perl-base: IO::Socket::IP) listens on
-# [::]:8443, dual-stack, accepting and closing; it is this script's child,
-# killed by its PID.
-hc_port=8443
-args0=$(sed -n 's/^FAILOVERDNS_ARGS="\(.*\)"$/\1/p' /etc/default/failoverdns)
-web_pid=
-web_start() {
-	perl -MIO::Socket::IP -e '
-	    my $s = IO::Socket::IP->new(LocalHost => "::", LocalPort => $ARGV[0],
-	        Listen => 64, ReuseAddr => 1, V6Only => 0) or die "listen: $@";
-	    while (1) { my $c = $s->accept or next; close $c }' $hc_port &
-	web_pid=$!
-	local i=0
-	while [ $i -lt 50 ] && ! ss -Htln "sport = :$hc_port" | grep -q .; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-}
-web_stop() {
-	if [ -n "$web_pid" ]; then
-		kill "$web_pid"
-		wait "$web_pid"
-	fi
-	web_pid=
-}
-trap web_stop EXIT
-# setargs ARGS...: /etc/default/failoverdns, and the next query starts a
-# new failoverdns.service with them (each TCP connection does anyway).
-setargs() {
-	printf 'FAILOVERDNS_ARGS="%s"\n' "$*" >/etc/default/failoverdns
-	systemctl stop failoverdns.service
-}
-# until_status WANT ADDR [dig options]: asks until the rcode is WANT, for at
-# most 5 s; sets st (the last rcode) and dt (seconds until WANT, or more).
-until_status() {
-	local want=$1 t0=$EPOCHREALTIME i=0
-	shift
-	while [ $i -lt 100 ]; do
-		st=$(status_of "$@")
-		dt=$(awk "BEGIN { printf \"%.2f\", $EPOCHREALTIME - $t0 }")
-		[ "$st" = "$want" ] && return 0
-		awk "BEGIN { exit !($dt > 5) }" && return 1
-		sleep 0.05
-		i=$((i + 1))
-	done
-	return 1
-}
-
-web_start
-hc="-c 127.0.0.1:$hc_port -c [::1]:$hc_port"
-# Control: the shipped units keep the process off the network, so without
-# the drop-in every check fails and the server refuses, listener or not.
-setargs "$hc $args0"
-u=$(status_of 127.0.0.1) t=$(status_of 127.0.0.1 +tcp)
-if [ "$u/$t" = REFUSED/REFUSED ]; then
-	pass "control: -c without the drop-in: REFUSED over UDP and TCP although the listener runs (PrivateNetwork=yes, RestrictAddressFamilies=none)"
-else
-	fail "control: -c without the drop-in: $u/$t, want REFUSED/REFUSED"
-fi
-
-if make -C /src install-systemd-healthcheck &&
-    [ -f $units/failoverdns.service.d/healthcheck.conf ] &&
-    [ -f $units/failoverdns-tcp@.service.d/healthcheck.conf ]; then
-	pass "make install-systemd-healthcheck: drop-in in failoverdns.service.d and failoverdns-tcp@.service.d"
-else
-	fail "make install-systemd-healthcheck: exit $? or drop-in missing"
-fi
-systemctl daemon-reload
-if systemd-analyze verify $units/failoverdns.service \
-    $units/failoverdns-tcp@.service >/tmp/verify 2>&1 &&
-    ! grep -q . /tmp/verify; then
-	pass "systemd-analyze verify with the drop-in: clean"
-else
-	fail "systemd-analyze verify with the drop-in: $(head -n 1 /tmp/verify)"
-	cat /tmp/verify
-fi
-systemctl cat failoverdns.service failoverdns-tcp@x.service | grep -E '^# |PrivateNetwork|RestrictAddressFamilies|IPAddress'
-setargs "-v $hc $args0"
-journalctl --sync
-since=$(date '+%Y-%m-%d %H:%M:%S')
-sleep 1
-
-u=$(status_of 127.0.0.1) t=$(status_of 127.0.0.1 +tcp) s6=$(status_of ::1)
-if [ "$u/$t/$s6" = NOERROR/NOERROR/NOERROR ] && answers 127.0.0.1 &&
-    answers 127.0.0.1 +tcp; then
-	pass "-c 127.0.0.1:$hc_port -c [::1]:$hc_port with the drop-in, listener up: answers over UDP, TCP and IPv6"
-else
-	fail "-c with the drop-in, listener up: $u/$t/$s6, want NOERROR"
-fi
-for p in $(systemctl show -P MainPID failoverdns.service); do
-	awk '/^(Uid|CapEff|NoNewPrivs|Seccomp):/' /proc/$p/status
-	if [ "$(awk '/^CapEff:/ { print $2 }' /proc/$p/status)" = 0000000000000000 ] &&
-	    [ "$(awk '/^Seccomp:/ { print $2 }' /proc/$p/status)" = 2 ] &&
-	    [ "$(awk '/^Uid:/ { print $2 }' /proc/$p/status)" != 0 ]; then
-		pass "with the drop-in failoverdns.service still runs unprivileged under seccomp"
-	else
-		fail "with the drop-in failoverdns.service confinement: $(awk '/^(Uid|CapEff|Seccomp):/' /proc/$p/status | tr '\n' ' ')"
-	fi
-done
-
-web_stop
-if until_status REFUSED 127.0.0.1; then
-	note "listener stopped: UDP REFUSED after $dt s (check result reused for at most 1 s)"
-	if awk "BEGIN { exit !($dt <= 1.5) }"; then
-		pass "listener stopped: UDP REFUSED within 1.5 s ($dt s)"
-	else
-		fail "listener stopped: UDP REFUSED only after $dt s"
-	fi
-else
-	fail "listener stopped: UDP still $st after $dt s"
-fi
-t=$(status_of 127.0.0.1 +tcp) s6=$(status_of ::1)
-if [ "$t/$s6" = REFUSED/REFUSED ]; then
-	pass "listener stopped: REFUSED over TCP (tcp@ instance) and IPv6"
-else
-	fail "listener stopped: TCP/IPv6 $t/$s6, want REFUSED"
-fi
-
-web_start
-if until_status NOERROR 127.0.0.1; then
-	note "listener restarted: UDP NOERROR after $dt s"
-	if awk "BEGIN { exit !($dt <= 1.5) }" && answers 127.0.0.1; then
-		pass "listener restarted: UDP answers again within 1.5 s ($dt s)"
-	else
-		fail "listener restarted: UDP answers only after $dt s"
-	fi
-else
-	fail "listener restarted: UDP still $st after $dt s"
-fi
-if answers 127.0.0.1 +tcp; then
-	pass "listener restarted: TCP (tcp@ instance) answers again"
-else
-	fail "listener restarted: TCP: $why"
-fi
-journalctl --sync
-journalctl --no-pager -u failoverdns.service --since "$since" -g 'health check' >/tmp/hclog
-cat /tmp/hclog
-nd=$(grep -c 'refusing queries' /tmp/hclog) nu=$(grep -c 'answering again' /tmp/hclog)
-if [ "$nd/$nu" = 1/1 ]; then
-	pass "-v logs the outage once: one 'refusing queries', one 'answering again'"
-else
-	fail "-v state changes: $nd 'refusing queries', $nu 'answering again' lines, want 1/1"
-fi
-
-# IPAddressDeny=any still holds: a check to an address not in
-# IPAddressAllow= (198.51.100.53, on lo here, where the listener also
-# answers) fails; after adding it to IPAddressAllow= as the drop-in's
-# comment says, it passes.
-setargs "-c 198.51.100.53:$hc_port $args0"
-u=$(status_of 127.0.0.1) t=$(status_of 127.0.0.1 +tcp)
-if [ "$u/$t" = REFUSED/REFUSED ]; then
-	pass "IPAddressAllow=localhost: -c 198.51.100.53:$hc_port is blocked (REFUSED over UDP and TCP)"
-else
-	fail "IPAddressAllow=localhost: -c 198.51.100.53:$hc_port gave $u/$t, want REFUSED"
-fi
-for d in $units/failoverdns.service.d $units/failoverdns-tcp@.service.d; do
-	sed -i 's/^IPAddressAllow=localhost$/IPAddressAllow=localhost 198.51.100.53/' $d/healthcheck.conf
-done
-systemctl daemon-reload
-systemctl stop failoverdns.service
-u=$(status_of 127.0.0.1) t=$(status_of 127.0.0.1 +tcp)
-if [ "$u/$t" = NOERROR/NOERROR ]; then
-	pass "IPAddressAllow=localhost 198.51.100.53: -c 198.51.100.53:$hc_port passes (NOERROR over UDP and TCP)"
-else
-	fail "IPAddressAllow=localhost 198.51.100.53: $u/$t, want NOERROR"
-fi
-for d in $units/failoverdns.service.d $units/failoverdns-tcp@.service.d; do
-	cp /src/contrib/systemd/healthcheck.conf $d/healthcheck.conf
-done
-systemctl daemon-reload
-setargs "$hc $args0"
-check "udp answers with -c and the drop-in as shipped" 127.0.0.1
-
-# Exposure with the drop-in: measured 0.9 for both services (systemd 252);
-# 0.2 without it.
-exposure "$EXPOSURE_HC" "with the health check drop-in, "
-web_stop
 
 journalctl --no-pager -u failoverdns.service -u failoverdns.socket -u 'failoverdns-tcp*' | tail -n 50
 echo done >/results/done
