@@ -52,8 +52,33 @@ fi
 
 # Everything below runs in a network namespace of its own (nothing reaches
 # the host's network, port 53 is free) and a mount namespace whose /run is
-# a fresh tmpfs (inetd and xinetd write their pid files there).
+# a fresh tmpfs (inetd and xinetd write their pid files there).  Before
+# that: a probe of exactly those operations, and xinetd, which needs the
+# package archive and so the host's network.
 if [ "${1:-}" != --inside ]; then
+	if ! err=$(unshare --net --mount sh -c 'mount -t tmpfs -o mode=755 tmpfs /run &&
+	    ip link set lo up && ip addr add 198.51.100.53/32 dev lo' 2>&1); then
+		skip "supervisors: cannot make a network namespace with its own /run (unshare --net --mount, mount, ip addr; CAP_SYS_ADMIN and CAP_NET_ADMIN): $(echo "$err" | head -n 1)"
+		exit 0
+	fi
+	# xinetd conflicts with openbsd-inetd as a Debian package: its .deb
+	# is unpacked once into $CACHE/xinetd.
+	XINETD=$(command -v xinetd 2>/dev/null)
+	XINETD_WHY=
+	if [ -z "$XINETD" ]; then
+		x=$CACHE/xinetd
+		if [ ! -x "$x/root/usr/sbin/xinetd" ]; then
+			rm -rf "$x" && mkdir -p "$x" && (cd "$x" &&
+			    timeout 120 apt-get download xinetd >"$x/download.log" 2>&1 &&
+			    dpkg -x xinetd_*.deb root)
+		fi
+		if [ -x "$x/root/usr/sbin/xinetd" ]; then
+			XINETD=$x/root/usr/sbin/xinetd
+		else
+			XINETD_WHY="not installed, and apt-get download xinetd failed: $(grep -v '^W:' "$x/download.log" 2>/dev/null | tail -n 1)"
+		fi
+	fi
+	export XINETD XINETD_WHY
 	exec unshare --net --mount sh "$self" --inside
 fi
 mount -t tmpfs -o mode=755 tmpfs /run || { fail "supervisors: tmpfs /run"; exit 1; }
@@ -219,7 +244,11 @@ exercise() {
 	if [ "$full" = 1 ] && [ "${done_n:-0}" != $UDP_BURST ]; then
 		fail "$s udp burst answered in full: ${done_n:-0}/$UDP_BURST"
 	fi
-	if answers 127.0.0.1; then
+	# The burst must have reached the program, or "still answering"
+	# proves nothing.
+	if [ "${done_n:-0}" -eq 0 ]; then
+		fail "$s udp burst ($UDP_BURST): not one query answered: $(grep -m1 -iE 'error|fatal' "$tmp/dnsperf-$s.out")"
+	elif answers 127.0.0.1; then
 		pass "$s udp burst ($UDP_BURST) leaves the service answering (${done_n:-0} answered)"
 	else
 		fail "$s udp burst ($UDP_BURST) leaves the service answering: $why"
@@ -236,10 +265,13 @@ exercise() {
 	elif [ "$v6" = 1 ]; then
 		skip "$s IPv6: no IPv6 in this network namespace"
 	else
-		skip "$s IPv6: ipsvd has no IPv6"
+		echo "# $s: no IPv6 checks (ipsvd has no IPv6)"
 	fi
 
 	# The drain file (-d, in every file here) turns answers into REFUSED.
+	# Control: the same queries answer just before.
+	answers 127.0.0.1 && answers 127.0.0.1 +tcp ||
+	    fail "$s drain file control: no answer before the file exists: $why"
 	touch "$tmp/down"
 	u=$(dig +time=2 +tries=1 @127.0.0.1 www.example.com A | sed -n 's/.*status: \([A-Z]*\),.*/\1/p')
 	t=$(dig +time=2 +tries=1 +tcp @127.0.0.1 www.example.com A | sed -n 's/.*status: \([A-Z]*\),.*/\1/p')
@@ -252,7 +284,9 @@ exercise() {
 
 	set -- $(perl "$tmp/tcpburst.pl" 127.0.0.1 53 $TCP_BURST 30)
 	echo "# $s: TCP burst: ${1:-?} connections, ${2:-0} answered in ${3:-?} s"
-	if answers 127.0.0.1 +tcp; then
+	if [ "${2:-0}" -eq 0 ]; then
+		fail "$s tcp burst ($TCP_BURST connections): not one answered"
+	elif answers 127.0.0.1 +tcp; then
 		pass "$s tcp burst ($TCP_BURST connections) leaves the service answering (${2:-0} answered)"
 	else
 		fail "$s tcp burst ($TCP_BURST connections) leaves the service answering: $why"
@@ -281,7 +315,15 @@ if [ -x /usr/sbin/inetd ]; then
 	    fail "control: could not make -i 0 lines from contrib/inetd.conf"
 	/usr/sbin/inetd -i "$tmp/inetd-control.conf" >"$tmp/inetd-control.log" 2>&1 &
 	started=$!
-	if wait_listening u 2 && wait_listening t 2; then
+	# Control of the control: this inetd answers before the bursts, so
+	# that silence after them is their doing.
+	if ! wait_listening u 2 || ! wait_listening t 2; then
+		fail "control: inetd did not listen"
+	elif ! answers 127.0.0.1; then
+		fail "control: inetd with -i 0 does not answer UDP before the burst: $why"
+	elif ! answers 127.0.0.1 +tcp; then
+		fail "control: inetd with plain nowait does not answer TCP before the burst: $why"
+	else
 		dnsperf -f inet -b 4096 -s 127.0.0.1 -p 53 -d "$tmp/queries" -n 1 \
 		    -q 500 -t 3 -l 30 >"$tmp/dnsperf-control.out" 2>&1
 		perl "$tmp/tcpburst.pl" 127.0.0.1 53 $TCP_BURST 30 >/dev/null
@@ -295,8 +337,6 @@ if [ -x /usr/sbin/inetd ]; then
 		else
 			pass "control: inetd with plain nowait (256 a minute) stops answering TCP after the burst ($why)"
 		fi
-	else
-		fail "control: inetd did not listen"
 	fi
 	stop_all
 else
@@ -304,17 +344,7 @@ else
 fi
 
 # ------------------------------------------------------------------- xinetd
-xinetd=
-if command -v xinetd >/dev/null 2>&1; then
-	xinetd=$(command -v xinetd)
-elif [ -x "$CACHE/xinetd/root/usr/sbin/xinetd" ]; then
-	xinetd=$CACHE/xinetd/root/usr/sbin/xinetd
-elif mkdir -p "$CACHE/xinetd" && (cd "$CACHE/xinetd" &&
-    apt-get download xinetd >/dev/null 2>&1 &&
-    dpkg -x xinetd_*.deb root) && [ -x "$CACHE/xinetd/root/usr/sbin/xinetd" ]
-then
-	xinetd=$CACHE/xinetd/root/usr/sbin/xinetd
-fi
+xinetd=${XINETD:-}
 if [ -n "$xinetd" ]; then
 	transform "$top/contrib/xinetd.d/failoverdns" >"$tmp/xinetd.conf"
 	"$xinetd" -dontfork -pidfile "$tmp/xinetd.pid" -f "$tmp/xinetd.conf" \
@@ -323,7 +353,7 @@ if [ -n "$xinetd" ]; then
 	exercise xinetd 1 1 1 0
 	stop_all
 else
-	skip "xinetd: not installed, and apt-get download xinetd failed"
+	skip "xinetd: ${XINETD_WHY:-not installed}"
 fi
 
 # -------------------------------------------------- runit: udpsvd and tcpsvd
