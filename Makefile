@@ -71,20 +71,6 @@ install-systemd:
 	test -e $(DESTDIR)$(SYSCONFDIR)/default/failoverdns || \
 	    cp contrib/default/failoverdns $(DESTDIR)$(SYSCONFDIR)/default/failoverdns
 
-# Only with -c (the TCP health check): the units above plus the drop-in
-# contrib/systemd/healthcheck.conf, which gives the services the network
-# back (AF_INET, AF_INET6, localhost only).  Then: systemctl daemon-reload.
-HEALTHCHECK_UNITS = failoverdns.service failoverdns-tcp@.service
-
-install-systemd-healthcheck: install-systemd
-	for u in $(HEALTHCHECK_UNITS); do \
-		mkdir -p $(DESTDIR)$(SYSTEMDUNITDIR)/$$u.d && \
-		cp contrib/systemd/healthcheck.conf \
-		    $(DESTDIR)$(SYSTEMDUNITDIR)/$$u.d/healthcheck.conf && \
-		chmod 644 $(DESTDIR)$(SYSTEMDUNITDIR)/$$u.d/healthcheck.conf || \
-		exit 1; \
-	done
-
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/failoverdns \
 	    $(DESTDIR)$(MANPREFIX)/man8/failoverdns.8
@@ -93,4 +79,4 @@ clean:
 	rm -f failoverdns failoverdns-static failoverdns-asan
 
 .PHONY: all static demo check lab bench fuzz lint sanitize install \
-    install-systemd install-systemd-healthcheck uninstall clean
+    install-systemd uninstall clean

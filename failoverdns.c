@@ -1,38 +1,25 @@
 /*
  * Copyright (c) 2026 The failoverdns authors
+ * SPDX-License-Identifier: ISC (the licence text: README, "Licence")
  *
- * Permission to use, copy, modify, and distribute this software for any
- * purpose with or without fee is hereby granted, provided that the above
- * copyright notice and this permission notice appear in all copies.
- *
- * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHORS DISCLAIM ALL WARRANTIES
- * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
- * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHORS BE LIABLE FOR
- * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
- * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
- * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
- * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
- */
-
-/*
  * failoverdns: an authoritative DNS responder for one name, meant to run on
  * each server of a site that is delegated to all of its servers as
  * nameservers.  It answers A/AAAA with this server's own addresses, NS with
  * every server of the scheme and a synthesized SOA, so that a dead server's
- * addresses die with its nameserver.
+ * addresses die with its nameserver.  It answers REFUSED while a drain file
+ * exists (-d), and other servers' addresses while a redirect file lists
+ * them (-r); deciding when is another program's job.
  *
- * It never opens a listening socket: a supervisor (systemd socket
- * activation, inetd, xinetd, udpsvd, tcpserver) hands it one, or it speaks
- * DNS-over-TCP framing on stdin/stdout.  It trusts the operator (argv, the
- * supervisor) and nobody on the network.  It never allocates memory, never
- * opens a file after start (it only stat(2)s the drain file, connects to
- * the health-check ports, and lets syslog(3) connect to the log when it
- * logs), never recurses and never answers a response.
+ * It never opens a socket: a supervisor (systemd, inetd, xinetd, udpsvd,
+ * tcpserver) hands it one, or it speaks DNS-over-TCP framing on stdin and
+ * stdout.  It trusts the operator (argv, the files named there) and nobody
+ * on the network.  It allocates no memory itself, waits on nothing but its
+ * sockets, opens no file but the redirect file when that changed, never
+ * recurses and never answers a response.
  */
 
-#ifdef __linux__
-#define _GNU_SOURCE		/* struct in6_pktinfo, IP_PKTINFO */
-#endif
+#define _GNU_SOURCE		/* Linux: struct in6_pktinfo, IP_PKTINFO */
+#define __APPLE_USE_RFC_3542	/* macOS: IPV6_RECVPKTINFO (RFC 3542) */
 
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -54,16 +41,19 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Every platform #ifdef lives here. */
-#if defined(__OpenBSD__)
-#define sandbox(promises)	pledge((promises), NULL)
-#else
-#define sandbox(promises)	0
+/*
+ * Every platform #ifdef lives here.  Linux with glibc and musl is what is
+ * built and tested.  Elsewhere, IPv4 datagrams on a wildcard socket are
+ * answered from the address the kernel picks: bind the socket to each
+ * address instead (failoverdns.8, CAVEATS).
+ */
+#ifdef __linux__
+#define HAVE_IP_PKTINFO
 #endif
-#if defined(IP_PKTINFO)		/* Linux, NetBSD, macOS */
-#define DSTADDR_V4_OPT		IP_PKTINFO
-#elif defined(IP_RECVDSTADDR)	/* OpenBSD, FreeBSD */
-#define DSTADDR_V4_OPT		IP_RECVDSTADDR
+#if defined(__GNUC__) || defined(__clang__)
+#define NORETURN	__attribute__((__noreturn__))
+#else
+#define NORETURN
 #endif
 
 #define HEADER_LEN	12	/* RFC 1035 4.1.1 */
@@ -73,14 +63,17 @@
 #define EDNS_LIMIT	1232	/* DNS flag day 2020: 1280 (RFC 8200) - 48 */
 #define TCP_LIMIT	65535	/* RFC 1035 4.2.2: two-octet length */
 #define OPT_LEN		11	/* RFC 6891 6.1.2: an OPT RR with no options */
+#define RR_HEADER_LEN	12	/* owner (a pointer), type, class, TTL, length */
 #define NS_LIMIT	16	/* -n nameservers */
 #define ADDR_LIMIT	16	/* addresses of each family */
-#define CHECK_LIMIT	8	/* -c health checks */
+#define DRAIN_LIMIT	8	/* -d drain files */
 #define FD_LIMIT	16	/* sockets from LISTEN_FDS */
 #define IDLE_LIMIT	86400	/* -i, seconds */
 #define TTL_LIMIT	2147483647	/* RFC 2181 8 */
-#define CHECK_MS	250	/* -c: connect timeout */
-#define CHECK_REUSE_MS	1000	/* -c: how long a result is reused */
+#define REDIRECT_LIMIT	4096	/* bytes of a redirect file */
+#define STREAM_QUERIES	10000	/* queries on one connection, at most */
+#define STREAM_SECONDS	120	/* seconds of one connection, at most */
+#define RRSET_LIMIT	(NS_LIMIT * (RR_HEADER_LEN + NAME_LIMIT))
 
 /* SOA timers of a zone that is never transferred (failoverdns.8). */
 #define SOA_SERIAL	1
@@ -89,49 +82,30 @@
 #define SOA_EXPIRE	1209600
 
 enum rcode {
-	RCODE_NOERROR = 0,
-	RCODE_FORMERR = 1,
-	RCODE_SERVFAIL = 2,
-	RCODE_NXDOMAIN = 3,
-	RCODE_NOTIMP = 4,
-	RCODE_REFUSED = 5,
+	RCODE_NOERROR = 0, RCODE_FORMERR = 1, RCODE_SERVFAIL = 2,
+	RCODE_NXDOMAIN = 3, RCODE_NOTIMP = 4, RCODE_REFUSED = 5,
 	RCODE_BADVERS = 16,	/* RFC 6891 9: extended, in the OPT RR */
 	RCODE_NONE = 17		/* no reply at all */
 };
 
 enum qtype {
-	QTYPE_A = 1,
-	QTYPE_NS = 2,
-	QTYPE_SOA = 6,
-	QTYPE_AAAA = 28,
-	QTYPE_OPT = 41,
-	QTYPE_IXFR = 251,
-	QTYPE_AXFR = 252,
-	QTYPE_ANY = 255
+	QTYPE_A = 1, QTYPE_NS = 2, QTYPE_SOA = 6, QTYPE_AAAA = 28,
+	QTYPE_OPT = 41, QTYPE_IXFR = 251, QTYPE_AXFR = 252, QTYPE_ANY = 255
 };
 
 #define CLASS_IN	1
 
 static const char *const rcode_name[] = {
-	[RCODE_NOERROR] = "NOERROR",
-	[RCODE_FORMERR] = "FORMERR",
-	[RCODE_SERVFAIL] = "SERVFAIL",
-	[RCODE_NXDOMAIN] = "NXDOMAIN",
-	[RCODE_NOTIMP] = "NOTIMP",
-	[RCODE_REFUSED] = "REFUSED",
-	[RCODE_BADVERS] = "BADVERS",
-	[RCODE_NONE] = "DROPPED"
+	[RCODE_NOERROR] = "NOERROR", [RCODE_FORMERR] = "FORMERR",
+	[RCODE_SERVFAIL] = "SERVFAIL", [RCODE_NXDOMAIN] = "NXDOMAIN",
+	[RCODE_NOTIMP] = "NOTIMP", [RCODE_REFUSED] = "REFUSED",
+	[RCODE_BADVERS] = "BADVERS", [RCODE_NONE] = "DROPPED"
 };
 
 static const char *const qtype_name[256] = {
-	[QTYPE_A] = "A",
-	[QTYPE_NS] = "NS",
-	[QTYPE_SOA] = "SOA",
-	[QTYPE_AAAA] = "AAAA",
-	[QTYPE_OPT] = "OPT",
-	[QTYPE_IXFR] = "IXFR",
-	[QTYPE_AXFR] = "AXFR",
-	[QTYPE_ANY] = "ANY"
+	[QTYPE_A] = "A", [QTYPE_NS] = "NS", [QTYPE_SOA] = "SOA",
+	[QTYPE_AAAA] = "AAAA", [QTYPE_OPT] = "OPT", [QTYPE_IXFR] = "IXFR",
+	[QTYPE_AXFR] = "AXFR", [QTYPE_ANY] = "ANY"
 };
 
 /* The query being parsed: a bounds-checked view of received bytes. */
@@ -141,7 +115,7 @@ struct reader {
 	size_t			 off;
 };
 
-/* The reply being built. */
+/* The reply being built, or a record being compiled. */
 struct writer {
 	unsigned char		*buf;
 	size_t			 cap;
@@ -153,111 +127,90 @@ struct query {
 	unsigned char	 header[HEADER_LEN];
 	unsigned char	 qname[NAME_LIMIT];	/* as received: 0x20 case kept */
 	size_t		 qname_len;
-	unsigned int	 qtype;
-	unsigned int	 qclass;
-	int		 has_question;
-	int		 has_edns;
-	unsigned int	 edns_size;
-	unsigned int	 edns_version;
-	int		 edns_do;
+	unsigned int	 qtype, qclass;
+	int		 has_question, has_edns, edns_do;
+	unsigned int	 edns_size, edns_version;
 	enum rcode	 rcode;			/* set by answer() */
 	int		 is_truncated;		/* set by answer() */
 };
 
-/* A -c health check: a TCP port that must accept a connection. */
-struct check {
-	struct sockaddr_storage	 addr;
-	socklen_t		 addr_len;
-	const char		*text;
+/*
+ * An RRset in wire form, compiled once.  Its owner and names point at the
+ * zone name, which every reply holds at HEADER_LEN plus the zone's offset
+ * in the question (0 at the apex).  ptr lists where the SOA's pointers sit,
+ * moved by that offset when the SOA answers for a name below the zone.
+ */
+struct rrset {
+	unsigned char	 wire[RRSET_LIMIT];
+	size_t		 len, count, ptr[3], nptr;
 };
 
-/* What argv said. */
+/* Addresses of both families ([0] IPv4 for A, [1] IPv6 for AAAA). */
+struct addrs {
+	unsigned char	 addr[2][ADDR_LIMIT][16];
+	size_t		 count[2];
+};
+
+/* What argv said, and the records compiled from it. */
 struct config {
 	unsigned char	 zone[NAME_LIMIT];	/* wire form, lower case */
 	size_t		 zone_len;
 	unsigned char	 ns[NS_LIMIT][NAME_LIMIT];
-	size_t		 ns_len[NS_LIMIT];
-	size_t		 ns_count;
-	unsigned char	 a[ADDR_LIMIT][4];
-	size_t		 a_count;
-	unsigned char	 aaaa[ADDR_LIMIT][16];
-	size_t		 aaaa_count;
-	struct check	 check[CHECK_LIMIT];
-	size_t		 check_count;
+	size_t		 ns_len[NS_LIMIT], ns_count;
+	const char	*ns_text[NS_LIMIT];
+	struct addrs	 own;
 	uint32_t	 ttl;
 	long		 idle;
-	const char	*downfile;
+	const char	*drain[DRAIN_LIMIT], *redirect;
+	size_t		 drain_count;
 	int		 verbose;
+	struct rrset	 addr[2], ns_set, soa;
 };
 
-static void	 log_init(void);
-static void	 log_vmsg(int, const char *, va_list);
-static void	 log_msg(int, const char *, ...);
-static void	 fatal(int, const char *, ...);
-static void	 log_query(const char *, const struct query *);
-static int	 rd_bytes(struct reader *, void *, size_t);
-static int	 rd_u16(struct reader *, unsigned int *);
-static int	 rd_name(struct reader *, unsigned char *, size_t *, int);
-static int	 wr_bytes(struct writer *, const void *, size_t);
-static int	 wr_u16(struct writer *, unsigned int);
-static int	 wr_u32(struct writer *, uint32_t);
-static int	 wr_rr(struct writer *, unsigned int, unsigned int,
-		    const void *, size_t);
-static int	 wr_name(struct writer *, const struct query *,
-		    const unsigned char *, size_t);
-static int	 wr_rrset(struct writer *, const struct query *, unsigned int,
-		    unsigned int);
-static int	 wr_opt(struct writer *, const struct query *);
-static int	 name_from_text(const char *, unsigned char *, size_t *);
-static void	 name_to_text(const unsigned char *, size_t, char *, size_t);
-static int	 name_equal(const unsigned char *, const unsigned char *,
-		    size_t);
-static enum rcode parse_query(const unsigned char *, size_t, struct query *);
-static int	 zone_offset(const struct query *, size_t *);
-static size_t	 answer(const unsigned char *, size_t, int, size_t,
-		    unsigned char *, struct query *);
-static long long now_ms(void);
-static int	 check_one(const struct check *);
-static int	 is_drained(void);
-static int	 wait_fd(int, short, long long);
-static int	 read_full(int, unsigned char *, size_t, long long);
-static int	 write_full(int, const unsigned char *, size_t, long long);
-static void	 addr_to_text(const struct sockaddr *, char *, size_t);
-static size_t	 reply_source(struct msghdr *, struct cmsghdr *);
-static int	 serve_datagram(int, int);
-static void	 serve_datagrams(const int *, size_t);
-static void	 serve_stream(int, int);
-static long	 parse_number(const char *, long, long, const char *);
-static int	 parse_check(const char *, struct check *);
-static void	 parse_args(int, char *[]);
-static size_t	 listen_fds(int *);
-static int	 socket_type(int, int *);
-static void	 usage(void);
+/* The redirect file as last read: its identity and its records. */
+struct redirect {
+	struct stat	 st;
+	int		 is_read;	/* st is that of the file read */
+	int		 is_active;	/* its addresses are answered */
+	int		 has_error;	/* it could not be used: logged */
+	struct rrset	 addr[2];
+};
 
 static struct config	 config;
-static int		 log_to_syslog;
-
-/* Received queries and built replies; the reply keeps room for the TCP length. */
+static struct redirect	 redirect;
+static int		 drain_error[DRAIN_LIMIT], log_to_syslog;
 static unsigned char	 query_buf[TCP_LIMIT];
-static unsigned char	 reply_buf[2 + TCP_LIMIT];
+static unsigned char	 reply_buf[2 + TCP_LIMIT];	/* TCP length first */
 
 /*
- * Decides once where diagnostics go.  Under inetd, fd 2 may be the client's
- * socket, so an Internet socket on fd 2 means syslog; anything else (a
- * terminal, a file, journald's stream socket) is a safe stderr.
+ * Decides once where diagnostics go.  Under inetd, fd 2 is the client's
+ * socket (the same as fd 0), and any socket on fd 2 connected to a peer may
+ * be a client: those mean syslog.  Anything else (a terminal, a file, a
+ * pipe to a logger, journald's stream named by $JOURNAL_STREAM) is stderr.
  */
 static void
 log_init(void)
 {
 	struct sockaddr_storage	 ss;
 	socklen_t		 len = sizeof(ss);
+	struct stat		 s0, s2;
+	const char		*journal = getenv("JOURNAL_STREAM");
+	char			 id[64];
 
-	memset(&ss, 0, sizeof(ss));
-	if (getsockname(STDERR_FILENO, (struct sockaddr *)&ss, &len) == 0 &&
-	    (ss.ss_family == AF_INET || ss.ss_family == AF_INET6)) {
+	if (fstat(STDERR_FILENO, &s2) == -1)
 		log_to_syslog = 1;
-		openlog("failoverdns", LOG_PID, LOG_DAEMON);
+	else if (S_ISSOCK(s2.st_mode)) {
+		snprintf(id, sizeof(id), "%llu:%llu",
+		    (unsigned long long)s2.st_dev,
+		    (unsigned long long)s2.st_ino);
+		if (journal == NULL || strcmp(journal, id) != 0)
+			log_to_syslog = (fstat(STDIN_FILENO, &s0) == 0 &&
+			    s0.st_dev == s2.st_dev && s0.st_ino == s2.st_ino) ||
+			    getpeername(STDERR_FILENO, (struct sockaddr *)&ss,
+			    &len) == 0;
 	}
+	if (log_to_syslog)
+		openlog("failoverdns", LOG_PID, LOG_DAEMON);
 }
 
 /* Writes one diagnostic line to syslog or stderr. */
@@ -288,43 +241,35 @@ log_msg(int priority, const char *fmt, ...)
  * that leaves its datagram unread, so a pending datagram on fd 0 is read
  * and thrown away first.
  */
-static void
+static NORETURN void
 fatal(int code, const char *fmt, ...)
 {
-	va_list	 ap;
-	int	 type;
+	va_list		 ap;
+	int		 type;
+	socklen_t	 len = sizeof(type);
 
 	va_start(ap, fmt);
 	log_vmsg(LOG_ERR, fmt, ap);
 	va_end(ap);
-	if (socket_type(STDIN_FILENO, &type) == 0 && type == SOCK_DGRAM)
+	if (getsockopt(STDIN_FILENO, SOL_SOCKET, SO_TYPE, &type, &len) == 0 &&
+	    type == SOCK_DGRAM)
 		(void)recv(STDIN_FILENO, query_buf, sizeof(query_buf),
 		    MSG_DONTWAIT);
 	exit(code);
 }
 
-/* With -v, logs one line per query: client, qname, qtype, rcode. */
-static void
-log_query(const char *client, const struct query *q)
+/* Logs what is wrong with an argument, then the usage line; exits 1. */
+static NORETURN void
+usage(const char *fmt, ...)
 {
-	char	 name[NAME_LIMIT * 4 + 2];
-	char	 type[16];
+	va_list	 ap;
 
-	if (!config.verbose)
-		return;
-	if (q->has_question) {
-		name_to_text(q->qname, q->qname_len, name, sizeof(name));
-		if (q->qtype < 256 && qtype_name[q->qtype] != NULL)
-			snprintf(type, sizeof(type), "%s",
-			    qtype_name[q->qtype]);
-		else
-			snprintf(type, sizeof(type), "TYPE%u", q->qtype);
-	} else {
-		snprintf(name, sizeof(name), "-");
-		snprintf(type, sizeof(type), "-");
-	}
-	log_msg(LOG_INFO, "%s %s %s %s%s", client, name, type,
-	    rcode_name[q->rcode], q->is_truncated ? " TC" : "");
+	va_start(ap, fmt);
+	log_vmsg(LOG_ERR, fmt, ap);
+	va_end(ap);
+	fatal(1, "usage: failoverdns [-v] [-d drainfile ...] [-r redirectfile] "
+	    "[-i idle] [-t ttl] -n nameserver [-n nameserver ...] name "
+	    "address [address ...]");
 }
 
 /*
@@ -389,8 +334,7 @@ rd_name(struct reader *r, unsigned char *out, size_t *len, int may_point)
 	return 0;
 }
 
-/* Appends n bytes to the reply.  Returns -1, appending nothing, if they do
- * not fit. */
+/* Appends n bytes.  Returns -1, appending nothing, if they do not fit. */
 static int
 wr_bytes(struct writer *w, const void *src, size_t n)
 {
@@ -401,118 +345,54 @@ wr_bytes(struct writer *w, const void *src, size_t n)
 	return 0;
 }
 
+/* Appends the n low bytes of v in network order.  Returns 0 or -1. */
 static int
-wr_u16(struct writer *w, unsigned int v)
+wr_int(struct writer *w, uint32_t v, size_t n)
 {
-	unsigned char	 b[2] = { (v >> 8) & 0xff, v & 0xff };
+	unsigned char	 b[4];
+	size_t		 i;
 
-	return wr_bytes(w, b, sizeof(b));
+	for (i = 0; i < n; i++)
+		b[i] = (v >> (8 * (n - 1 - i))) & 0xff;
+	return wr_bytes(w, b, n);
 }
 
+/* Compares two wire-form names of length len, ignoring ASCII case.  Length
+ * octets are at most 63, below 'A', so folding them changes nothing. */
 static int
-wr_u32(struct writer *w, uint32_t v)
+name_equal(const unsigned char *a, const unsigned char *b, size_t len)
 {
-	return (wr_u16(w, v >> 16) || wr_u16(w, v & 0xffff)) ? -1 : 0;
-}
+	size_t		 i;
+	unsigned char	 x, y;
 
-/* Appends one class IN RR whose owner is the name at offset owner. */
-static int
-wr_rr(struct writer *w, unsigned int owner, unsigned int type,
-    const void *rdata, size_t len)
-{
-	return (wr_u16(w, 0xc000 | owner) || wr_u16(w, type) ||
-	    wr_u16(w, CLASS_IN) || wr_u32(w, config.ttl) ||
-	    wr_u16(w, len) || wr_bytes(w, rdata, len)) ? -1 : 0;
-}
-
-/*
- * Appends a wire-form name from argv, compressed (RFC 1035 4.1.4): its
- * longest suffix that is also a suffix of the question's name, which sits at
- * HEADER_LEN in every reply, becomes a pointer there.
- */
-static int
-wr_name(struct writer *w, const struct query *q, const unsigned char *name,
-    size_t len)
-{
-	size_t	 i, j;
-
-	for (i = 0; name[i] != 0; i += 1 + name[i])
-		for (j = 0; q->qname[j] != 0; j += 1 + q->qname[j])
-			if (q->qname_len - j == len - i &&
-			    name_equal(q->qname + j, name + i, len - i))
-				return (wr_bytes(w, name, i) ||
-				    wr_u16(w, 0xc000 | (HEADER_LEN + j))) ?
-				    -1 : 0;
-	return wr_bytes(w, name, len);
-}
-
-/*
- * Appends the whole RRset of type type owned by the zone name at offset
- * owner.  Returns the number of RRs, or -1, with the reply as it was, if the
- * RRset does not fit: RRsets are never split (RFC 2181 5, 9).
- */
-static int
-wr_rrset(struct writer *w, const struct query *q, unsigned int owner,
-    unsigned int type)
-{
-	unsigned char	 buf[NAME_LIMIT + 13 + 20];
-	struct writer	 rdata = { buf, sizeof(buf), 0 };
-	size_t		 i, mark = w->len;
-	int		 n = 0, error = 0;
-
-	switch (type) {
-	case QTYPE_A:
-		for (i = 0; i < config.a_count; i++, n++)
-			error |= wr_rr(w, owner, type, config.a[i], 4);
-		break;
-	case QTYPE_AAAA:
-		for (i = 0; i < config.aaaa_count; i++, n++)
-			error |= wr_rr(w, owner, type, config.aaaa[i], 16);
-		break;
-	case QTYPE_NS:
-		for (i = 0; i < config.ns_count; i++, n++) {
-			rdata.len = 0;
-			error |= wr_name(&rdata, q, config.ns[i],
-			    config.ns_len[i]) ||
-			    wr_rr(w, owner, type, buf, rdata.len);
-		}
-		break;
-	case QTYPE_SOA:
-		/* MNAME, RNAME hostmaster.<zone>, then the five timers. */
-		error = wr_name(&rdata, q, config.ns[0], config.ns_len[0]) ||
-		    wr_bytes(&rdata, "\012hostmaster", 11) ||
-		    wr_u16(&rdata, 0xc000 | owner) ||
-		    wr_u32(&rdata, SOA_SERIAL) || wr_u32(&rdata, SOA_REFRESH) ||
-		    wr_u32(&rdata, SOA_RETRY) || wr_u32(&rdata, SOA_EXPIRE) ||
-		    wr_u32(&rdata, config.ttl) ||
-		    wr_rr(w, owner, type, buf, rdata.len);
-		n = 1;
-		break;
+	for (i = 0; i < len; i++) {
+		x = (a[i] >= 'A' && a[i] <= 'Z') ? a[i] + 32 : a[i];
+		y = (b[i] >= 'A' && b[i] <= 'Z') ? b[i] + 32 : b[i];
+		if (x != y)
+			return 0;
 	}
-	if (error) {
-		w->len = mark;
-		return -1;
-	}
-	return n;
+	return 1;
 }
 
-/*
- * Appends the OPT RR (RFC 6891 6.1): our UDP size, the upper bits of the
- * rcode, version 0, the DO bit copied (RFC 3225 3), no options.
- */
-static int
-wr_opt(struct writer *w, const struct query *q)
+/* Returns the offset of the zone in a valid wire-form name (0 if it is the
+ * zone), or -1 if the name is neither the zone nor below it. */
+static long
+zone_offset(const unsigned char *name, size_t len)
 {
-	return (wr_bytes(w, "", 1) || wr_u16(w, QTYPE_OPT) ||
-	    wr_u16(w, EDNS_LIMIT) || wr_u16(w, (q->rcode >> 4) << 8) ||
-	    wr_u16(w, q->edns_do ? 0x8000 : 0) || wr_u16(w, 0)) ? -1 : 0;
+	size_t	 i;
+
+	for (i = 0; len - i >= config.zone_len; i += 1 + name[i])
+		if (len - i == config.zone_len &&
+		    name_equal(name + i, config.zone, config.zone_len))
+			return (long)i;
+	return -1;
 }
 
 /*
- * Converts a name from argv (trusted) to lower-case wire form in out
- * (NAME_LIMIT bytes).  The trailing dot is optional; the root, empty
- * labels, labels over 63 bytes, names over 255 bytes and characters outside
- * printable ASCII or a backslash are refused.  Returns 0 or -1.
+ * Converts a name from argv to lower-case wire form in out (NAME_LIMIT
+ * bytes).  The trailing dot is optional; the root, empty labels, labels
+ * over 63 bytes, names over 255 bytes and characters outside printable
+ * ASCII or a backslash are refused.  Returns 0 or -1.
  */
 static int
 name_from_text(const char *s, unsigned char *out, size_t *len)
@@ -567,21 +447,245 @@ name_to_text(const unsigned char *name, size_t len, char *out, size_t size)
 	out[n] = '\0';
 }
 
-/* Compares two wire-form names of length len, ignoring ASCII case.  Length
- * octets are at most 63, below 'A', so folding them changes nothing. */
-static int
-name_equal(const unsigned char *a, const unsigned char *b, size_t len)
+/* Adds the address in s (argv or the redirect file) to l.  Returns NULL,
+ * or why it was not added. */
+static const char *
+addr_add(struct addrs *l, const char *s)
 {
-	size_t		 i;
-	unsigned char	 x, y;
+	static const unsigned char v4_mapped[12] = { [10] = 0xff, [11] = 0xff };
+	unsigned char	 b[16];
+	size_t		 i, f = 0, len = 4;
 
-	for (i = 0; i < len; i++) {
-		x = (a[i] >= 'A' && a[i] <= 'Z') ? a[i] + 32 : a[i];
-		y = (b[i] >= 'A' && b[i] <= 'Z') ? b[i] + 32 : b[i];
-		if (x != y)
-			return 0;
+	if (inet_pton(AF_INET, s, b) != 1) {
+		f = 1;
+		len = 16;
+		if (inet_pton(AF_INET6, s, b) != 1)
+			return "not an IPv4 or IPv6 address";
+		if (memcmp(b, v4_mapped, sizeof(v4_mapped)) == 0)
+			return "IPv4-mapped: give it as an IPv4 address";
 	}
-	return 1;
+	for (i = 0; i < l->count[f]; i++)
+		if (memcmp(l->addr[f][i], b, len) == 0)
+			return "given twice (RFC 2181 5: no duplicate records)";
+	if (l->count[f] == ADDR_LIMIT)
+		return "more than 16 addresses of one family";
+	memcpy(l->addr[f][l->count[f]++], b, len);
+	return NULL;
+}
+
+/*
+ * Appends a name from argv to a record being compiled.  Its longest suffix
+ * that is also a suffix of the zone becomes a pointer to the zone's copy in
+ * the reply (RFC 1035 4.1.4); no name is at or below the zone, so no longer
+ * suffix of the question can match.  Returns 1 if the name ends in a
+ * pointer, 0 if not, -1 if it does not fit.
+ */
+static int
+wr_name(struct writer *w, const unsigned char *name, size_t len)
+{
+	size_t	 i, j;
+
+	for (i = 0; name[i] != 0; i += 1 + name[i])
+		for (j = 0; config.zone[j] != 0; j += 1 + config.zone[j])
+			if (config.zone_len - j == len - i &&
+			    name_equal(config.zone + j, name + i, len - i))
+				return (wr_bytes(w, name, i) || wr_int(w,
+				    0xc000 | (HEADER_LEN + j), 2)) ? -1 : 1;
+	return wr_bytes(w, name, len);
+}
+
+/* Appends one RR owned by the zone, class IN, TTL -t, to set.  Returns 0,
+ * or -1 if it does not fit (RRSET_LIMIT makes that impossible). */
+static int
+rr_append(struct rrset *set, unsigned int type, const unsigned char *rdata,
+    size_t len)
+{
+	struct writer	 w = { set->wire, sizeof(set->wire), set->len };
+
+	if (wr_int(&w, 0xc000 | HEADER_LEN, 2) || wr_int(&w, type, 2) ||
+	    wr_int(&w, CLASS_IN, 2) || wr_int(&w, config.ttl, 4) ||
+	    wr_int(&w, len, 2) || wr_bytes(&w, rdata, len))
+		return -1;
+	set->len = w.len;
+	set->count++;
+	return 0;
+}
+
+/* Compiles the A and AAAA RRsets of l into set[0] and set[1]. */
+static int
+compile_addrs(struct rrset *set, const struct addrs *l)
+{
+	size_t	 f, i;
+	int	 error = 0;
+
+	for (f = 0; f < 2; f++) {
+		memset(&set[f], 0, sizeof(set[f]));
+		for (i = 0; i < l->count[f]; i++)
+			error |= rr_append(&set[f], f ? QTYPE_AAAA : QTYPE_A,
+			    l->addr[f][i], f ? 16 : 4);
+	}
+	return error;
+}
+
+/* Compiles the records that never change: A, AAAA, NS and the SOA (MNAME
+ * the first -n, RNAME hostmaster.<zone>, fixed timers, minimum -t). */
+static int
+compile_config(void)
+{
+	unsigned char	 buf[2 * NAME_LIMIT + 20];
+	struct writer	 w = { buf, sizeof(buf), 0 };
+	size_t		 i;
+	int		 error = compile_addrs(config.addr, &config.own), n;
+
+	for (i = 0; i < config.ns_count; i++) {
+		w.len = 0;
+		error |= wr_name(&w, config.ns[i], config.ns_len[i]) < 0 ||
+		    rr_append(&config.ns_set, QTYPE_NS, buf, w.len);
+	}
+	w.len = 0;
+	config.soa.ptr[config.soa.nptr++] = 0;		/* the owner */
+	if ((n = wr_name(&w, config.ns[0], config.ns_len[0])) == 1)
+		config.soa.ptr[config.soa.nptr++] = RR_HEADER_LEN + w.len - 2;
+	config.soa.ptr[config.soa.nptr++] = RR_HEADER_LEN + w.len + 11;
+	return error || n < 0 || wr_bytes(&w, "\012hostmaster", 11) ||
+	    wr_int(&w, 0xc000 | HEADER_LEN, 2) || wr_int(&w, SOA_SERIAL, 4) ||
+	    wr_int(&w, SOA_REFRESH, 4) || wr_int(&w, SOA_RETRY, 4) ||
+	    wr_int(&w, SOA_EXPIRE, 4) || wr_int(&w, config.ttl, 4) ||
+	    rr_append(&config.soa, QTYPE_SOA, buf, w.len);
+}
+
+/* Appends a compiled RRset for a question whose zone sits shift bytes in.
+ * Returns -1, appending nothing, if it does not fit: RRsets are never
+ * split (RFC 2181 5, 9). */
+static int
+wr_rrset(struct writer *w, const struct rrset *set, size_t shift)
+{
+	unsigned char	*p;
+	size_t		 i;
+	unsigned int	 v;
+
+	if (wr_bytes(w, set->wire, set->len) == -1)
+		return -1;
+	for (i = 0; i < set->nptr; i++) {
+		p = w->buf + w->len - set->len + set->ptr[i];
+		v = ((unsigned int)p[0] << 8 | p[1]) + shift;
+		p[0] = v >> 8;
+		p[1] = v & 0xff;
+	}
+	return 0;
+}
+
+/* Returns 1 if a drain file exists, or if stat(2) cannot tell (an error
+ * other than ENOENT or ENOTDIR): fail closed, logged once per change. */
+static int
+is_drained(void)
+{
+	struct stat	 st;
+	size_t		 i;
+	int		 is_drained = 0, error;
+
+	for (i = 0; i < config.drain_count; i++) {
+		error = 0;
+		if (stat(config.drain[i], &st) == 0)
+			is_drained = 1;
+		else if (errno != ENOENT && errno != ENOTDIR)
+			is_drained = error = errno;
+		if (error != drain_error[i])
+			log_msg(LOG_WARNING, "drain file %s: %s", config.drain[i],
+			    error ? strerror(error) : "can be checked again");
+		drain_error[i] = error;
+	}
+	return is_drained;
+}
+
+/*
+ * Reads the redirect file open on fd, as carefully as network input (at
+ * most REDIRECT_LIMIT bytes, nothing but addresses), into redirect.addr.
+ * Returns NULL, or why the file is ignored.
+ */
+static const char *
+redirect_read(int fd)
+{
+	static char	 text[REDIRECT_LIMIT + 1], why[128];
+	static struct addrs l;
+	const char	*e;
+	char		*word, *end;
+	size_t		 len = 0;
+	ssize_t		 n = 1;
+
+	if (!S_ISREG(redirect.st.st_mode))
+		return "not a regular file";
+	while (n != 0 && len < sizeof(text))
+		if ((n = read(fd, text + len, sizeof(text) - len)) > 0)
+			len += (size_t)n;
+		else if (n < 0 && errno != EINTR)
+			return strerror(errno);
+	if (len > REDIRECT_LIMIT || memchr(text, '\0', len) != NULL)
+		return "larger than 4096 bytes, or binary";
+	text[len] = '\0';
+	memset(&l, 0, sizeof(l));
+	for (word = strtok_r(text, " \t\r\n", &end); word != NULL;
+	    word = strtok_r(NULL, " \t\r\n", &end))
+		if ((e = addr_add(&l, word)) != NULL) {
+			snprintf(why, sizeof(why), "%.50s: %s", word, e);
+			return why;
+		}
+	if (compile_addrs(redirect.addr, &l) != 0)
+		return "cannot be compiled";
+	redirect.is_active = l.count[0] + l.count[1] > 0;
+	log_msg(LOG_NOTICE, "redirect file %s: %zu IPv4, %zu IPv6 addresses: "
+	    "answering with %s", config.redirect, l.count[0], l.count[1],
+	    redirect.is_active ? "them" : "our own");
+	return NULL;
+}
+
+/*
+ * Returns the A and AAAA records to answer with: the redirect file's while
+ * it exists and lists an address, else argv's.  The file is stat(2)ed on
+ * each query and read again only when its identity, size or times changed;
+ * the writer replaces it by rename(2), so it is never seen half written.
+ * A file that cannot be used is ignored and logged once.
+ */
+static const struct rrset *
+addr_source(void)
+{
+	struct stat	 st;
+	const char	*why = NULL;
+	int		 fd;
+
+	if (config.redirect == NULL)
+		return config.addr;
+	if (stat(config.redirect, &st) == -1) {
+		if (errno != ENOENT && errno != ENOTDIR)
+			why = strerror(errno);
+		else if (redirect.is_active)
+			log_msg(LOG_NOTICE, "redirect file %s: gone: answering "
+			    "with our own addresses", config.redirect);
+		redirect.is_read = redirect.is_active = 0;
+	} else if (!redirect.is_read || st.st_dev != redirect.st.st_dev ||
+	    st.st_ino != redirect.st.st_ino ||
+	    st.st_size != redirect.st.st_size ||
+	    st.st_mtim.tv_sec != redirect.st.st_mtim.tv_sec ||
+	    st.st_mtim.tv_nsec != redirect.st.st_mtim.tv_nsec ||
+	    st.st_ctim.tv_sec != redirect.st.st_ctim.tv_sec ||
+	    st.st_ctim.tv_nsec != redirect.st.st_ctim.tv_nsec) {
+		redirect.is_active = 0;
+		fd = open(config.redirect, O_RDONLY | O_NONBLOCK | O_NOCTTY);
+		if (fd == -1 || fstat(fd, &redirect.st) == -1)
+			why = strerror(errno);
+		else {
+			redirect.is_read = 1;
+			why = redirect_read(fd);
+		}
+		if (fd != -1)
+			(void)close(fd);
+	} else
+		return redirect.is_active ? redirect.addr : config.addr;
+	if (why != NULL && !redirect.has_error)
+		log_msg(LOG_WARNING, "redirect file %s: %s: ignored, answering "
+		    "with our own addresses", config.redirect, why);
+	redirect.has_error = why != NULL;
+	return redirect.is_active ? redirect.addr : config.addr;
 }
 
 /*
@@ -675,66 +779,50 @@ parse_query(const unsigned char *msg, size_t len, struct query *q)
 }
 
 /*
- * Finds the zone in the query's name.  Returns 0 with *off = 0 if the name is
- * the zone, 0 with *off > 0 if it is below, -1 if it is outside.
- */
-static int
-zone_offset(const struct query *q, size_t *off)
-{
-	size_t	 i = 0;
-
-	while (q->qname_len - i >= config.zone_len) {
-		if (q->qname_len - i == config.zone_len &&
-		    name_equal(q->qname + i, config.zone, config.zone_len)) {
-			*off = i;
-			return 0;
-		}
-		i += 1 + q->qname[i];
-	}
-	return -1;
-}
-
-/*
- * Builds the reply to the untrusted message msg in out (TCP_LIMIT bytes).
- * limit is the transport's size limit: UDP_LIMIT for datagrams (raised by
- * EDNS), TCP_LIMIT for streams.  Returns the reply's length, or 0 for
- * silence.  A pure function of its arguments and the configuration.
+ * Builds the reply to the untrusted message msg in out (TCP_LIMIT bytes):
+ * REFUSED if is_drained, A and AAAA from addr[0] and addr[1].  limit is
+ * UDP_LIMIT for datagrams (raised by EDNS), TCP_LIMIT for streams.  Returns
+ * the reply's length, or 0 for silence.  A pure function of its arguments
+ * and the compiled configuration.
  */
 static size_t
-answer(const unsigned char *msg, size_t len, int drained, size_t limit,
-    unsigned char *out, struct query *q)
+answer(const unsigned char *msg, size_t len, size_t limit, int is_drained,
+    const struct rrset *addr, unsigned char *out, struct query *q)
 {
-	static const unsigned int any[] = { QTYPE_A, QTYPE_AAAA };
-	struct writer	 w = { out, 0, 0 };
-	const unsigned int *types = NULL;
-	size_t		 i, ntypes = 0, zone = 0, answers = 0;
-	int		 is_authoritative = 0, want_soa = 0, n;
+	struct writer		 w = { out, 0, 0 };
+	const struct rrset	*set[2] = { NULL, NULL };
+	unsigned char		 opt[OPT_LEN] = { 0, 0, QTYPE_OPT,
+				    EDNS_LIMIT >> 8, EDNS_LIMIT & 0xff };
+	size_t			 i, answers = 0;
+	long			 zone = 0;
+	int			 is_authoritative = 0;
 
 	q->rcode = parse_query(msg, len, q);
 	if (q->rcode == RCODE_NONE)
 		return 0;
 	if (q->rcode != RCODE_NOERROR)
 		;
-	else if (q->qclass != CLASS_IN || drained)
+	else if (q->qclass != CLASS_IN || is_drained)
 		q->rcode = RCODE_REFUSED;
-	else if (zone_offset(q, &zone) == -1)
+	else if ((zone = zone_offset(q->qname, q->qname_len)) == -1)
 		q->rcode = RCODE_REFUSED;	/* not ours: RFC 1034 4.3.2 */
 	else if (q->qtype == QTYPE_AXFR && limit == UDP_LIMIT)
 		q->rcode = RCODE_NOTIMP;	/* undefined: RFC 5936 4.2 */
 	else if (q->qtype == QTYPE_AXFR || q->qtype == QTYPE_IXFR)
 		q->rcode = RCODE_REFUSED;	/* no zone transfers */
-	else if (zone > 0) {
+	else if (zone > 0)
 		q->rcode = RCODE_NXDOMAIN;	/* RFC 2308 2.1 */
-		is_authoritative = want_soa = 1;
-	} else {
-		is_authoritative = 1;
-		types = &q->qtype;
-		ntypes = 1;
-		if (q->qtype == QTYPE_ANY) {	/* RFC 8482 4.1: a subset */
-			types = any;
-			ntypes = 2;
-		}
-	}
+	else if (q->qtype == QTYPE_A || q->qtype == QTYPE_ANY) {
+		set[0] = &addr[0];		/* ANY: RFC 8482 4.1 */
+		set[1] = q->qtype == QTYPE_ANY ? &addr[1] : NULL;
+	} else if (q->qtype == QTYPE_AAAA)
+		set[0] = &addr[1];
+	else if (q->qtype == QTYPE_NS)
+		set[0] = &config.ns_set;
+	else if (q->qtype == QTYPE_SOA)
+		set[0] = &config.soa;
+	is_authoritative = q->rcode == RCODE_NOERROR ||
+	    q->rcode == RCODE_NXDOMAIN;
 
 	/* UDP: 512 bytes, or the client's EDNS size within 512..1232. */
 	if (limit == UDP_LIMIT && q->has_edns && q->edns_size > UDP_LIMIT)
@@ -749,33 +837,60 @@ answer(const unsigned char *msg, size_t len, int drained, size_t limit,
 	if (q->has_question) {
 		out[5] = 1;
 		(void)(wr_bytes(&w, q->qname, q->qname_len) ||
-		    wr_u16(&w, q->qtype) || wr_u16(&w, q->qclass));
+		    wr_int(&w, q->qtype, 2) || wr_int(&w, q->qclass, 2));
 	}
 
 	/* Whatever does not fit is cut at an RRset boundary, with TC. */
-	for (i = 0; i < ntypes && !q->is_truncated; i++) {
-		if ((n = wr_rrset(&w, q, HEADER_LEN, types[i])) < 0)
+	for (i = 0; i < 2 && set[i] != NULL && !q->is_truncated; i++) {
+		if (wr_rrset(&w, set[i], 0) == -1)
 			q->is_truncated = 1;
 		else
-			answers += n;
+			answers += set[i]->count;
 	}
 	out[7] = answers;
-	if (answers == 0 && ntypes > 0)
-		want_soa = 1;			/* NODATA: RFC 2308 2.2 */
-	if (want_soa && !q->is_truncated) {
-		if (wr_rrset(&w, q, HEADER_LEN + zone, QTYPE_SOA) < 0)
+	/* NXDOMAIN and NODATA: the SOA (RFC 2308 2.1, 2.2). */
+	if (is_authoritative && answers == 0 && !q->is_truncated) {
+		if (wr_rrset(&w, &config.soa, (size_t)zone) == -1)
 			q->is_truncated = 1;
 		else
 			out[9] = 1;
 	}
 	if (q->is_truncated)
 		out[2] |= 0x02;
-	if (q->has_edns) {
+	if (q->has_edns) {	/* RFC 6891 6.1: rcode high bits, DO copied */
+		opt[5] = q->rcode >> 4;
+		opt[7] = q->edns_do ? 0x80 : 0;
 		w.cap = limit;
-		(void)wr_opt(&w, q);
+		(void)wr_bytes(&w, opt, sizeof(opt));
 		out[11] = 1;
 	}
 	return w.len;
+}
+
+/* Answers msg from the files' current state into reply_buf + 2; with -v,
+ * logs one line: client, qname, qtype, rcode. */
+static size_t
+answer_now(const unsigned char *msg, size_t len, size_t limit,
+    const char *client, struct query *q)
+{
+	char	 name[NAME_LIMIT * 4 + 2] = "-", type[16] = "-";
+	int	 drained = is_drained();
+
+	len = answer(msg, len, limit, drained, addr_source(), reply_buf + 2,
+	    q);
+	if (!config.verbose)
+		return len;
+	if (q->has_question) {
+		name_to_text(q->qname, q->qname_len, name, sizeof(name));
+		if (q->qtype < 256 && qtype_name[q->qtype] != NULL)
+			snprintf(type, sizeof(type), "%s",
+			    qtype_name[q->qtype]);
+		else
+			snprintf(type, sizeof(type), "TYPE%u", q->qtype);
+	}
+	log_msg(LOG_INFO, "%s %s %s %s%s", client, name, type,
+	    rcode_name[q->rcode], q->is_truncated ? " TC" : "");
+	return len;
 }
 
 static long long
@@ -787,190 +902,85 @@ now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Returns 1 if a TCP connection to the check's address succeeds within
- * CHECK_MS, else 0. */
+/* Reads (is_write 0) or writes exactly n bytes on fd before the deadline
+ * (ms).  Returns 1, 0 on EOF before the first byte read, -1 on an error,
+ * a timeout or EOF inside the bytes. */
 static int
-check_one(const struct check *c)
+io_full(int fd, unsigned char *buf, size_t n, long long deadline,
+    int is_write)
 {
-	int		 fd, error = 0, ok = 0;
-	socklen_t	 len = sizeof(error);
-
-	fd = socket(c->addr.ss_family, SOCK_STREAM, 0);
-	if (fd == -1)
-		return 0;
-	if (fcntl(fd, F_SETFL, O_NONBLOCK) == 0) {
-		if (connect(fd, (const struct sockaddr *)&c->addr,
-		    c->addr_len) == 0)
-			ok = 1;
-		else if (errno == EINPROGRESS &&
-		    wait_fd(fd, POLLOUT, now_ms() + CHECK_MS) == 0 &&
-		    getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len) == 0 &&
-		    error == 0)
-			ok = 1;
-	}
-	(void)close(fd);
-	return ok;
-}
-
-/*
- * Returns 1 if the server must refuse everything: the drain file exists, or
- * a health check failed.  Check results are reused for CHECK_REUSE_MS, so a
- * query storm costs at most one round of checks a second; -v logs each
- * change of state once.
- */
-static int
-is_drained(void)
-{
-	static long long checked_at;
-	static int	 is_down = -1;
-	struct stat	 st;
-	long long	 now;
-	size_t		 i;
-	int		 was_down = is_down;
-
-	if (config.downfile != NULL && stat(config.downfile, &st) == 0)
-		return 1;
-	if (config.check_count == 0)
-		return 0;
-	now = now_ms();
-	if (is_down != -1 && now - checked_at < CHECK_REUSE_MS)
-		return is_down;
-	is_down = 0;
-	for (i = 0; i < config.check_count && !is_down; i++)
-		if (!check_one(&config.check[i])) {
-			is_down = 1;
-			if (config.verbose && was_down != 1)
-				log_msg(LOG_NOTICE, "health check %s failed: "
-				    "refusing queries", config.check[i].text);
-		}
-	if (config.verbose && was_down == 1 && !is_down)
-		log_msg(LOG_NOTICE, "health checks pass: answering again");
-	checked_at = now_ms();
-	return is_down;
-}
-
-/* Waits until fd is ready for events or the deadline (ms) passes.
- * Returns 0 when ready, -1 on timeout or error. */
-static int
-wait_fd(int fd, short events, long long deadline)
-{
-	struct pollfd	 p;
+	struct pollfd	 p = { .fd = fd, .events = is_write ? POLLOUT : POLLIN };
 	long long	 left;
-	int		 n;
-
-	p.fd = fd;
-	p.events = events;
-	for (;;) {
-		left = deadline - now_ms();
-		if (left <= 0)
-			return -1;
-		n = poll(&p, 1, left > INT_MAX ? INT_MAX : (int)left);
-		if (n > 0)
-			return 0;
-		if (n == 0 || errno != EINTR)
-			return -1;
-	}
-}
-
-/* Reads exactly n bytes before the deadline.  Returns 1, 0 on EOF before
- * the first byte, -1 on an error, a timeout or EOF inside the bytes. */
-static int
-read_full(int fd, unsigned char *buf, size_t n, long long deadline)
-{
-	size_t	 got = 0;
-	ssize_t	 r;
-
-	while (got < n) {
-		if (wait_fd(fd, POLLIN, deadline) == -1)
-			return -1;
-		r = read(fd, buf + got, n - got);
-		if (r == 0)
-			return got == 0 ? 0 : -1;
-		if (r < 0 && errno != EINTR && errno != EAGAIN)
-			return -1;
-		if (r > 0)
-			got += (size_t)r;
-	}
-	return 1;
-}
-
-/* Writes exactly n bytes before the deadline.  Returns 0 or -1. */
-static int
-write_full(int fd, const unsigned char *buf, size_t n, long long deadline)
-{
-	size_t	 done = 0;
-	ssize_t	 r;
+	size_t		 done = 0;
+	ssize_t		 r;
 
 	while (done < n) {
-		if (wait_fd(fd, POLLOUT, deadline) == -1)
+		if ((left = deadline - now_ms()) <= 0)
 			return -1;
-		r = write(fd, buf + done, n - done);
+		r = poll(&p, 1, left > INT_MAX ? INT_MAX : (int)left);
+		if (r < 0 && errno != EINTR)
+			return -1;
+		if (r <= 0)
+			continue;
+		r = is_write ? write(fd, buf + done, n - done) :
+		    read(fd, buf + done, n - done);
+		if (r == 0 && !is_write)
+			return done == 0 ? 0 : -1;
 		if (r < 0 && errno != EINTR && errno != EAGAIN)
 			return -1;
 		if (r > 0)
 			done += (size_t)r;
 	}
-	return 0;
+	return 1;
 }
 
-/* Formats a socket address as text for the log. */
+/* Formats the address of a peer as text for the log ("-" if none). */
 static void
-addr_to_text(const struct sockaddr *sa, char *out, size_t size)
+peer_to_text(const struct sockaddr_storage *ss, char *out, size_t size)
 {
 	const void	*a = NULL;
 
-	if (sa->sa_family == AF_INET)
-		a = &((const struct sockaddr_in *)(const void *)sa)->sin_addr;
-	else if (sa->sa_family == AF_INET6)
-		a = &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
-	if (a == NULL || inet_ntop(sa->sa_family, a, out, size) == NULL)
+	if (ss->ss_family == AF_INET)
+		a = &((const struct sockaddr_in *)(const void *)ss)->sin_addr;
+	else if (ss->ss_family == AF_INET6)
+		a = &((const struct sockaddr_in6 *)(const void *)ss)->sin6_addr;
+	if (a == NULL || inet_ntop(ss->ss_family, a, out, size) == NULL)
 		snprintf(out, size, "-");
 }
 
 /*
- * Copies the destination address of a received datagram, as the control
- * message in (IP_PKTINFO, IPV6_PKTINFO, IP_RECVDSTADDR), to out as the
- * source address of the reply.  Returns the length of out, 0 if in had none.
+ * Copies the destination address of a received datagram (IP_PKTINFO,
+ * IPV6_PKTINFO: RFC 3542) in control message in to out, as the source of
+ * the reply.  Returns the length of out, 0 if in had none.
  */
 static size_t
 reply_source(struct msghdr *in, struct cmsghdr *out)
 {
 	struct cmsghdr	*c;
+	size_t		 len = 0;
 
 	for (c = CMSG_FIRSTHDR(in); c != NULL; c = CMSG_NXTHDR(in, c)) {
-#ifdef IP_PKTINFO
+#ifdef HAVE_IP_PKTINFO
 		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
 			struct in_pktinfo pi;
 
 			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
 			pi.ipi_spec_dst = pi.ipi_addr;
 			pi.ipi_ifindex = 0;
-			out->cmsg_level = IPPROTO_IP;
-			out->cmsg_type = IP_PKTINFO;
-			out->cmsg_len = CMSG_LEN(sizeof(pi));
-			memcpy(CMSG_DATA(out), &pi, sizeof(pi));
-			return CMSG_SPACE(sizeof(pi));
-		}
-#endif
-#if defined(IP_RECVDSTADDR) && defined(IP_SENDSRCADDR)
-		if (c->cmsg_level == IPPROTO_IP &&
-		    c->cmsg_type == IP_RECVDSTADDR) {
-			out->cmsg_level = IPPROTO_IP;
-			out->cmsg_type = IP_SENDSRCADDR;
-			out->cmsg_len = CMSG_LEN(sizeof(struct in_addr));
-			memcpy(CMSG_DATA(out), CMSG_DATA(c),
-			    sizeof(struct in_addr));
-			return CMSG_SPACE(sizeof(struct in_addr));
+			len = sizeof(pi);
+			memcpy(CMSG_DATA(out), &pi, len);
 		}
 #endif
 		if (c->cmsg_level == IPPROTO_IPV6 &&
 		    c->cmsg_type == IPV6_PKTINFO) {
-			out->cmsg_level = IPPROTO_IPV6;
-			out->cmsg_type = IPV6_PKTINFO;
-			out->cmsg_len = CMSG_LEN(sizeof(struct in6_pktinfo));
-			memcpy(CMSG_DATA(out), CMSG_DATA(c),
-			    sizeof(struct in6_pktinfo));
-			return CMSG_SPACE(sizeof(struct in6_pktinfo));
+			len = sizeof(struct in6_pktinfo);
+			memcpy(CMSG_DATA(out), CMSG_DATA(c), len);
+		}
+		if (len > 0) {
+			out->cmsg_level = c->cmsg_level;
+			out->cmsg_type = c->cmsg_type;
+			out->cmsg_len = CMSG_LEN(len);
+			return CMSG_SPACE(len);
 		}
 	}
 	return 0;
@@ -980,8 +990,10 @@ reply_source(struct msghdr *in, struct cmsghdr *out)
  * Receives one datagram on fd, answers it and sends the reply from the
  * address the query was sent to, so that a socket bound to the wildcard
  * address works on a host with several addresses.  A socket that udpsvd
- * connected to the client (is_connected) takes no address on send.
- * Returns 1 if a datagram was read, 0 if none was there.
+ * connected to the client (is_connected) takes no address on send.  An
+ * error for one datagram is logged (-v) and forgotten, as tinydns does;
+ * only a descriptor that is no socket ends the process.  Returns 1 if a
+ * datagram was read, 0 if none was.
  */
 static int
 serve_datagram(int fd, int is_connected)
@@ -992,55 +1004,48 @@ serve_datagram(int fd, int is_connected)
 	}			 in_cmsg, out_cmsg;
 	struct sockaddr_storage	 peer;
 	struct query		 q;
-	struct iovec		 iov;
+	struct iovec		 iov = { .iov_base = query_buf,
+				    .iov_len = sizeof(query_buf) };
 	struct msghdr		 m;
-	char			 client[INET6_ADDRSTRLEN];
+	char			 client[INET6_ADDRSTRLEN] = "-";
 	ssize_t			 n;
-	size_t			 len;
 
 	memset(&m, 0, sizeof(m));
 	memset(&peer, 0, sizeof(peer));	/* AF_UNIX peers have no address */
-	iov.iov_base = query_buf;
-	iov.iov_len = sizeof(query_buf);
 	m.msg_name = &peer;
 	m.msg_namelen = sizeof(peer);
 	m.msg_iov = &iov;
 	m.msg_iovlen = 1;
 	m.msg_control = in_cmsg.buf;
 	m.msg_controllen = sizeof(in_cmsg.buf);
-	n = recvmsg(fd, &m, MSG_DONTWAIT);
-	if (n < 0) {
-		if (errno == EAGAIN || errno == EWOULDBLOCK ||
-		    errno == EINTR || errno == ECONNREFUSED)
-			return 0;
-		fatal(2, "recvmsg: %s", strerror(errno));
+	if ((n = recvmsg(fd, &m, MSG_DONTWAIT)) < 0) {
+		if (errno == EBADF || errno == ENOTSOCK)
+			fatal(2, "fd %d: recvmsg: %s", fd, strerror(errno));
+		if (config.verbose && errno != EAGAIN &&
+		    errno != EWOULDBLOCK && errno != EINTR)
+			log_msg(LOG_INFO, "recvmsg: %s", strerror(errno));
+		return 0;
 	}
-	len = answer(query_buf, (size_t)n, is_drained(), UDP_LIMIT,
-	    reply_buf + 2, &q);
-	if (config.verbose) {
-		addr_to_text((struct sockaddr *)&peer, client, sizeof(client));
-		log_query(client, &q);
-	}
-	if (len == 0)
+	if (config.verbose)
+		peer_to_text(&peer, client, sizeof(client));
+	iov.iov_len = answer_now(query_buf, (size_t)n, UDP_LIMIT, client, &q);
+	if (iov.iov_len == 0)
 		return 1;
-	memset(&out_cmsg, 0, sizeof(out_cmsg));
 	iov.iov_base = reply_buf + 2;
-	iov.iov_len = len;
+	memset(&out_cmsg, 0, sizeof(out_cmsg));
 	m.msg_controllen = reply_source(&m, &out_cmsg.hdr);
 	m.msg_control = m.msg_controllen > 0 ? out_cmsg.buf : NULL;
 	if (is_connected) {
 		m.msg_name = NULL;
 		m.msg_namelen = 0;
 	}
-	if (sendmsg(fd, &m, 0) == -1 && config.verbose)
+	if (sendmsg(fd, &m, MSG_DONTWAIT) == -1 && config.verbose)
 		log_msg(LOG_INFO, "sendmsg: %s", strerror(errno));
 	return 1;
 }
 
-/*
- * Serves datagrams on the given sockets until none has arrived for
- * config.idle seconds; with -i 0, until the first one has been read.
- */
+/* Serves datagrams on the given sockets until none has arrived for -i
+ * seconds; with -i 0, until the first one has been read. */
 static void
 serve_datagrams(const int *fds, size_t nfds)
 {
@@ -1049,15 +1054,14 @@ serve_datagrams(const int *fds, size_t nfds)
 	struct pollfd		 p[FD_LIMIT];
 	int			 is_connected[FD_LIMIT];
 	size_t			 i;
-	int			 n, on = 1, got, timeout;
+	int			 n, on = 1, got;
 
 	for (i = 0; i < nfds; i++) {
 		p[i].fd = fds[i];
 		p[i].events = POLLIN;
-		/* Ask for the destination address of each datagram; the
-		 * option that does not apply to the family just fails. */
-#ifdef DSTADDR_V4_OPT
-		(void)setsockopt(fds[i], IPPROTO_IP, DSTADDR_V4_OPT, &on,
+		/* The option that does not fit the family just fails. */
+#ifdef HAVE_IP_PKTINFO
+		(void)setsockopt(fds[i], IPPROTO_IP, IP_PKTINFO, &on,
 		    sizeof(on));
 #endif
 		(void)setsockopt(fds[i], IPPROTO_IPV6, IPV6_RECVPKTINFO, &on,
@@ -1066,19 +1070,16 @@ serve_datagrams(const int *fds, size_t nfds)
 		is_connected[i] = getpeername(fds[i],
 		    (struct sockaddr *)&peer, &len) == 0;
 	}
-	timeout = config.idle == 0 ? -1 : (int)config.idle * 1000;
 	for (;;) {
-		n = poll(p, nfds, timeout);
+		n = poll(p, nfds, config.idle == 0 ? -1 : config.idle * 1000);
 		if (n == 0)
 			return;
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
+		if (n < 0 && errno != EINTR)
 			fatal(2, "poll: %s", strerror(errno));
-		}
-		got = 0;
-		for (i = 0; i < nfds; i++)
-			if (p[i].revents != 0)
+		for (i = 0, got = 0; n > 0 && i < nfds; i++)
+			if (p[i].revents & POLLNVAL)
+				fatal(2, "fd %d: not open", p[i].fd);
+			else if (p[i].revents != 0)
 				got |= serve_datagram(p[i].fd,
 				    is_connected[i]);
 		if (got && config.idle == 0)
@@ -1089,8 +1090,10 @@ serve_datagrams(const int *fds, size_t nfds)
 /*
  * Serves DNS-over-TCP framing (RFC 1035 4.2.2, RFC 7766) on in and out:
  * queries in order, each reply written before the next query is read.
- * Closes on EOF, on a length shorter than a header, or when a query has not
- * fully arrived within the idle time (1 s with -i 0).
+ * Closes on EOF, on a length shorter than a header, when a query has not
+ * fully arrived or its reply not left within the idle time (1 s with -i
+ * 0), and after STREAM_QUERIES queries or STREAM_SECONDS seconds, so that
+ * a few clients cannot hold every connection a supervisor allows.
  */
 static void
 serve_stream(int in, int out)
@@ -1099,190 +1102,156 @@ serve_stream(int in, int out)
 	socklen_t		 peer_len = sizeof(peer);
 	struct query		 q;
 	char			 client[INET6_ADDRSTRLEN] = "-";
-	unsigned char		 head[2];
-	long long		 wait, deadline;
-	size_t			 len;
+	long long		 wait, deadline, end;
+	size_t			 len, n;
 
 	memset(&peer, 0, sizeof(peer));
 	if (config.verbose && getpeername(in, (struct sockaddr *)&peer,
 	    &peer_len) == 0)
-		addr_to_text((struct sockaddr *)&peer, client, sizeof(client));
+		peer_to_text(&peer, client, sizeof(client));
 	wait = config.idle > 0 ? config.idle * 1000LL : 1000;
-	for (;;) {
-		deadline = now_ms() + wait;
-		if (read_full(in, head, 2, deadline) != 1)
+	end = now_ms() + STREAM_SECONDS * 1000LL;
+	for (n = 0; n < STREAM_QUERIES; n++) {
+		if ((deadline = now_ms() + wait) > end)
+			deadline = end;
+		if (io_full(in, reply_buf, 2, deadline, 0) != 1)
 			return;
-		len = (size_t)head[0] << 8 | head[1];
+		len = (size_t)reply_buf[0] << 8 | reply_buf[1];
 		if (len < HEADER_LEN ||
-		    read_full(in, query_buf, len, deadline) != 1)
+		    io_full(in, query_buf, len, deadline, 0) != 1)
 			return;
-		len = answer(query_buf, len, is_drained(), TCP_LIMIT,
-		    reply_buf + 2, &q);
-		log_query(client, &q);
+		len = answer_now(query_buf, len, TCP_LIMIT, client, &q);
 		if (len == 0)
 			continue;
 		reply_buf[0] = len >> 8;
 		reply_buf[1] = len & 0xff;
-		if (write_full(out, reply_buf, len + 2, now_ms() + wait) == -1)
+		if (io_full(out, reply_buf, len + 2, now_ms() + wait, 1) != 1)
 			return;
 	}
 }
 
-/* Parses a decimal number from argv within [min, max], or exits with a
- * message that names the option. */
+/* Parses a decimal number from argv within [min, max], or exits naming the
+ * option. */
 static long
-parse_number(const char *s, long min, long max, const char *what)
+parse_number(const char *s, long min, long max, int option)
 {
 	char	*end;
 	long	 v;
 
 	errno = 0;
 	v = strtol(s, &end, 10);
-	if (*s == '\0' || *end != '\0' || errno != 0 || v < min || v > max) {
-		log_msg(LOG_ERR, "%s %s: not a number from %ld to %ld",
-		    what, s, min, max);
-		usage();
-	}
+	if (*s == '\0' || *end != '\0' || errno != 0 || v < min || v > max)
+		usage("-%c %s: not a number from %ld to %ld", option, s, min,
+		    max);
 	return v;
 }
 
-/* Parses "address:port" or "[address]:port", numeric only, into c. */
-static int
-parse_check(const char *s, struct check *c)
-{
-	struct sockaddr_in	*sin = (struct sockaddr_in *)&c->addr;
-	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)&c->addr;
-	char			 host[INET6_ADDRSTRLEN + 2];
-	const char		*colon = strrchr(s, ':');
-	size_t			 len;
-	long			 port;
-	char			*end;
-
-	if (colon == NULL || (len = (size_t)(colon - s)) >= sizeof(host))
-		return -1;
-	memcpy(host, s, len);
-	host[len] = '\0';
-	errno = 0;
-	port = strtol(colon + 1, &end, 10);
-	if (colon[1] == '\0' || *end != '\0' || errno != 0 || port < 1 ||
-	    port > 65535)
-		return -1;
-	memset(&c->addr, 0, sizeof(c->addr));
-	c->text = s;
-	if (inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons((uint16_t)port);
-		c->addr_len = sizeof(*sin);
-		return 0;
-	}
-	if (len > 2 && host[0] == '[' && host[len - 1] == ']') {
-		host[len - 1] = '\0';
-		if (inet_pton(AF_INET6, host + 1, &sin6->sin6_addr) == 1) {
-			sin6->sin6_family = AF_INET6;
-			sin6->sin6_port = htons((uint16_t)port);
-			c->addr_len = sizeof(*sin6);
-			return 0;
-		}
-	}
-	return -1;
-}
-
-/* Fills the configuration from argv, or exits with a message naming the
- * bad argument and the usage line. */
+/* Fills the configuration from argv and compiles its records, or exits
+ * with a line naming the bad argument and the usage line. */
 static void
 parse_args(int argc, char *argv[])
 {
-	unsigned char	 addr[16];
-	int		 ch, i;
+	const char	*why;
+	char		 seen[4] = "";
+	size_t		 i, j;
+	int		 ch;
 
 	config.ttl = 60;
 	config.idle = 10;
 	opterr = 0;	/* getopt must not write to fd 2: it may be a socket */
-	while ((ch = getopt(argc, argv, ":c:d:i:n:t:v")) != -1) {
+	while ((ch = getopt(argc, argv, ":d:i:n:r:t:v")) != -1) {
+		if (strchr("irt", ch) != NULL && strchr(seen, ch) != NULL)
+			usage("-%c %s: given twice", ch, optarg);
+		if (strchr("irt", ch) != NULL)
+			seen[strlen(seen)] = (char)ch;
+		i = config.ns_count;
 		switch (ch) {
-		case 'c':
-			if (config.check_count == CHECK_LIMIT ||
-			    parse_check(optarg,
-			    &config.check[config.check_count]) == -1) {
-				log_msg(LOG_ERR, "-c %s: not a numeric "
-				    "address:port or [address]:port (at most "
-				    "%d checks)", optarg, CHECK_LIMIT);
-				usage();
-			}
-			config.check_count++;
-			break;
 		case 'd':
-			config.downfile = optarg;
+			if (config.drain_count == DRAIN_LIMIT)
+				usage("-d %s: more than %d drain files",
+				    optarg, DRAIN_LIMIT);
+			config.drain[config.drain_count++] = optarg;
 			break;
 		case 'i':
-			config.idle = parse_number(optarg, 0, IDLE_LIMIT, "-i");
+			config.idle = parse_number(optarg, 0, IDLE_LIMIT, ch);
 			break;
 		case 'n':
-			if (config.ns_count == NS_LIMIT ||
-			    name_from_text(optarg, config.ns[config.ns_count],
-			    &config.ns_len[config.ns_count]) == -1) {
-				log_msg(LOG_ERR, "-n %s: not a valid domain "
-				    "name (at most %d nameservers)", optarg,
-				    NS_LIMIT);
-				usage();
-			}
-			config.ns_count++;
+			if (i == NS_LIMIT || name_from_text(optarg,
+			    config.ns[i], &config.ns_len[i]) == -1)
+				usage("-n %s: not a valid domain name (at most "
+				    "%d nameservers)", optarg, NS_LIMIT);
+			for (j = 0; j < i; j++)
+				if (config.ns_len[j] == config.ns_len[i] &&
+				    memcmp(config.ns[j], config.ns[i],
+				    config.ns_len[i]) == 0)
+					usage("-n %s: given twice", optarg);
+			config.ns_text[config.ns_count++] = optarg;
+			break;
+		case 'r':
+			config.redirect = optarg;
 			break;
 		case 't':
 			config.ttl = (uint32_t)parse_number(optarg, 0,
-			    TTL_LIMIT, "-t");
+			    TTL_LIMIT, ch);
 			break;
 		case 'v':
 			config.verbose = 1;
 			break;
 		case ':':
-			log_msg(LOG_ERR, "-%c: missing argument", optopt);
-			usage();
-			break;
+			usage("-%c: missing argument", optopt);
 		default:
-			log_msg(LOG_ERR, "-%c: unknown option", optopt);
-			usage();
+			usage("-%c: unknown option", optopt);
 		}
 	}
 	argc -= optind;
 	argv += optind;
-	if (config.ns_count == 0) {
-		log_msg(LOG_ERR, "missing -n nameserver");
-		usage();
-	}
-	if (argc < 2) {
-		log_msg(LOG_ERR, "missing %s", argc < 1 ? "name" : "address");
-		usage();
-	}
-	if (name_from_text(argv[0], config.zone, &config.zone_len) == -1) {
-		log_msg(LOG_ERR, "name %s: not a valid domain name", argv[0]);
-		usage();
-	}
-	for (i = 1; i < argc; i++) {
-		if (inet_pton(AF_INET, argv[i], addr) == 1 &&
-		    config.a_count < ADDR_LIMIT)
-			memcpy(config.a[config.a_count++], addr, 4);
-		else if (inet_pton(AF_INET6, argv[i], addr) == 1 &&
-		    config.aaaa_count < ADDR_LIMIT)
-			memcpy(config.aaaa[config.aaaa_count++], addr, 16);
-		else {
-			log_msg(LOG_ERR, "address %s: not an IPv4 or IPv6 "
-			    "address (at most %d of each)", argv[i],
-			    ADDR_LIMIT);
-			usage();
-		}
-	}
+	if (config.ns_count == 0)
+		usage("missing -n nameserver");
+	if (argc < 2)
+		usage("missing %s", argc < 1 ? "name" : "address");
+	if (name_from_text(argv[0], config.zone, &config.zone_len) == -1)
+		usage("name %s: not a valid domain name", argv[0]);
+	if (config.zone_len > NAME_LIMIT - 11)	/* the SOA's RNAME */
+		usage("name %s: longer than %d octets: hostmaster.%s, the SOA "
+		    "RNAME, would not fit in 255", argv[0], NAME_LIMIT - 11,
+		    argv[0]);
+	for (i = 0; i < config.ns_count; i++)
+		if (zone_offset(config.ns[i], config.ns_len[i]) != -1)
+			usage("-n %s: at or below the name %s: it would need "
+			    "glue, which this server cannot give",
+			    config.ns_text[i], argv[0]);
+	for (i = 1; i < (size_t)argc; i++)
+		if ((why = addr_add(&config.own, argv[i])) != NULL)
+			usage("address %s: %s", argv[i], why);
+	if (compile_config() != 0)
+		fatal(1, "cannot compile the records");
 }
 
-/*
- * Returns the number of sockets systemd passed (LISTEN_FDS, for our
- * LISTEN_PID), stored as fds 3, 4, ... in fds; 0 if none were passed.
- */
+/* Returns the type of socket fd, SOCK_DGRAM or SOCK_STREAM, or exits if fd
+ * is no socket or a listening one. */
+static int
+socket_type(int fd)
+{
+	socklen_t	 len = sizeof(int);
+	int		 type, is_listening = 0;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == -1)
+		fatal(errno == ENOTSOCK ? 1 : 2, "fd %d: %s", fd,
+		    strerror(errno));
+	len = sizeof(int);
+	if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &is_listening,
+	    &len) == 0 && is_listening)
+		fatal(1, "fd %d is a listening socket: set Accept=yes in the "
+		    ".socket unit, or \"nowait\" in inetd.conf", fd);
+	return type;
+}
+
+/* Returns the number of sockets systemd passed (LISTEN_FDS, for our
+ * LISTEN_PID), stored as fds 3, 4, ... in fds; 0 if none were passed. */
 static size_t
 listen_fds(int *fds)
 {
-	const char	*pid = getenv("LISTEN_PID");
-	const char	*n = getenv("LISTEN_FDS");
+	const char	*pid = getenv("LISTEN_PID"), *n = getenv("LISTEN_FDS");
 	char		*end;
 	long		 v;
 	size_t		 i;
@@ -1303,24 +1272,6 @@ listen_fds(int *fds)
 	return (size_t)v;
 }
 
-/* Stores the socket type of fd (SOCK_DGRAM, SOCK_STREAM) in *type.
- * Returns 0, -1 if fd is not a socket, 1 if it is a listening socket. */
-static int
-socket_type(int fd, int *type)
-{
-	socklen_t	 len = sizeof(*type);
-	int		 listening = 0;
-
-	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, type, &len) == -1)
-		return -1;
-#ifdef SO_ACCEPTCONN
-	len = sizeof(listening);
-	if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) == -1)
-		listening = 0;
-#endif
-	return listening ? 1 : 0;
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -1332,63 +1283,29 @@ main(int argc, char *argv[])
 	parse_args(argc, argv);
 	/* A client that closes early is an EPIPE from write(), not a signal. */
 	(void)signal(SIGPIPE, SIG_IGN);
-	if (sandbox(config.check_count > 0 ? "stdio rpath inet" :
-	    "stdio rpath") == -1)
-		fatal(2, "pledge: %s", strerror(errno));
 
-	/* 1. systemd socket activation: datagram sockets, or one stream. */
-	if ((nfds = listen_fds(fds)) > 0) {
-		for (i = 0; i < nfds; i++) {
-			switch (socket_type(fds[i], &type)) {
-			case -1:
-				fatal(1, "fd %d from LISTEN_FDS is not a "
-				    "socket", fds[i]);
-				break;
-			case 1:
-				fatal(1, "fd %d is a listening stream socket: "
-				    "set Accept=yes in the .socket unit",
-				    fds[i]);
-				break;
-			}
-			if (type == SOCK_STREAM && nfds != 1)
-				fatal(1, "LISTEN_FDS: a stream socket must "
-				    "come alone (Accept=yes)");
+	/*
+	 * The sockets: systemd's (LISTEN_FDS: datagram sockets, or one
+	 * connected stream), or inetd's on fd 0.  Else fd 0 is a pipe or a
+	 * file: DNS-over-TCP framing in, replies out on fd 1.
+	 */
+	if ((nfds = listen_fds(fds)) == 0) {
+		if (fstat(STDIN_FILENO, &st) == -1)
+			fatal(2, "fd 0: %s", strerror(errno));
+		if (!S_ISSOCK(st.st_mode)) {
+			serve_stream(STDIN_FILENO, STDOUT_FILENO);
+			return 0;
 		}
-		if (type == SOCK_DGRAM)
-			serve_datagrams(fds, nfds);
-		else
-			serve_stream(fds[0], fds[0]);
-		return 0;
+		fds[nfds++] = STDIN_FILENO;
 	}
-
-	/* 2. inetd and friends: a socket on fd 0.  3. A pipe or a file. */
-	if (fstat(STDIN_FILENO, &st) == -1)
-		fatal(2, "fd 0: %s", strerror(errno));
-	if (!S_ISSOCK(st.st_mode)) {
-		serve_stream(STDIN_FILENO, STDOUT_FILENO);
-		return 0;
-	}
-	switch (socket_type(STDIN_FILENO, &type)) {
-	case -1:
-		fatal(2, "fd 0: %s", strerror(errno));
-		break;
-	case 1:
-		fatal(1, "fd 0 is a listening socket: use \"stream tcp "
-		    "nowait\" in inetd.conf");
-		break;
-	}
-	fds[0] = STDIN_FILENO;
+	for (i = 0; i < nfds; i++)
+		if ((type = socket_type(fds[i])) == SOCK_STREAM && nfds != 1)
+			fatal(1, "LISTEN_FDS: a stream socket must come alone "
+			    "(Accept=yes)");
 	if (type == SOCK_DGRAM)
-		serve_datagrams(fds, 1);
+		serve_datagrams(fds, nfds);
 	else
-		serve_stream(STDIN_FILENO, STDOUT_FILENO);
+		serve_stream(fds[0], fds[0] == STDIN_FILENO ? STDOUT_FILENO :
+		    fds[0]);
 	return 0;
-}
-
-static void
-usage(void)
-{
-	fatal(1, "usage: failoverdns [-v] [-c host:port] [-d downfile] "
-	    "[-i idle] [-t ttl] -n nameserver [-n nameserver ...] name "
-	    "address [address ...]");
 }

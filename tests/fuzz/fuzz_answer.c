@@ -70,11 +70,12 @@ static char *argv1[] = {
 	"2001:db8::d", "2001:db8::e", "2001:db8::f", "2001:db8::10",
 	NULL
 };
-/* A zone name of 253 bytes on the wire, IPv4 only, TTL at its maximum. */
+/* A zone name of 244 bytes on the wire (the longest: hostmaster.<zone>
+ * must fit 255), IPv4 only, TTL at its maximum. */
 static char *argv2[] = {
 	"failoverdns", "-t", "2147483647",
 	"-n", L63 "." L63 "." L63 ".mmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmm.",
-	"a.B." L63 "." L63 "." L63 ".zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz",
+	"a.B." L63 "." L63 "." L63 ".zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz",
 	"203.0.113.7", NULL
 };
 /* An NS RRset of 1602 bytes: over any UDP limit, within TCP's. */
@@ -86,7 +87,7 @@ static char *argv3[] = {
 	"-n", L63 "." L63 "." L63 ".n3.example.",
 	"-n", L63 "." L63 "." L63 ".n4.example.",
 	"-n", L63 "." L63 "." L63 ".n5.example.",
-	"example", "2001:db8::53", NULL
+	"example.net", "2001:db8::53", NULL
 };
 /* An NS reply of 507 bytes: fits 512 only without the 11 of an OPT RR. */
 static char *argv4[] = {
@@ -429,12 +430,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < CONFIG_COUNT; i++) {
 		config = configs[i];
 		for (drained = 0; drained < 2; drained++) {
-			nu = answer(data, size, drained, UDP_LIMIT, out_udp,
-			    &qu);
+			nu = answer(data, size, UDP_LIMIT, drained,
+			    config.addr, out_udp, &qu);
 			check_reply(data, size, out_udp, nu, &qu, 0, drained,
 			    &pu);
-			nt = answer(data, size, drained, TCP_LIMIT, out_tcp,
-			    &qt);
+			nt = answer(data, size, TCP_LIMIT, drained,
+			    config.addr, out_tcp, &qt);
 			check_reply(data, size, out_tcp, nt, &qt, 1, drained,
 			    &pt);
 			/* AXFR: NOTIMP over UDP (RFC 5936 4.2), else alike. */
