@@ -13,8 +13,17 @@ done
 py=python3
 /usr/bin/python3 -c 'import dns.message' 2>/dev/null && py=/usr/bin/python3
 $py -c 'import dns.message' 2>/dev/null || skip "python3-dnspython not installed"
-ns=folprobe$$
-ip netns add $ns 2>/dev/null || skip "cannot create network namespaces"
+# Probe what run.sh does to build its network: a named network namespace
+# with a bridge, a veth pair moved into it (CAP_SYS_ADMIN, CAP_NET_ADMIN).
+ns=fdlp$$
+if ! err=$(ip netns add $ns 2>&1 && ip -n $ns link add br0 type bridge 2>&1 &&
+    ip link add ${ns}a type veth peer name ${ns}b 2>&1 &&
+    ip link set ${ns}a netns $ns 2>&1 && ip -n $ns link set lo up 2>&1); then
+	ip link del ${ns}b 2>/dev/null
+	ip netns del $ns 2>/dev/null
+	skip "cannot build the lab's network (ip netns add, a bridge, a veth pair; CAP_SYS_ADMIN and CAP_NET_ADMIN): $(echo "$err" | head -n 1)"
+fi
+ip link del ${ns}b 2>/dev/null
 ip netns del $ns
 [ -x ./failoverdns ] || { echo "FAIL: lab: ./failoverdns not built"; exit 1; }
 out=$(mktemp -d /tmp/failoverdns-labout.XXXXXX) || exit 1
@@ -24,6 +33,12 @@ fail=0
 if [ -s "$out/checks.txt" ]; then
 	cat "$out/checks.txt"
 	grep -q '^FAIL' "$out/checks.txt" && fail=1
+fi
+# Two resolvers times two scenarios: a run that reported nothing is a failure.
+n=$(grep -cE '^(pass|FAIL): lab-' "$out/checks.txt" 2>/dev/null)
+if [ "${n:-0}" -lt 4 ]; then
+	echo "FAIL: lab: ${n:-0} of 4 runs (unbound, kresd x dark, drain) reported"
+	fail=1
 fi
 if [ $rc != 0 ]; then
 	echo "FAIL: lab: run.sh exited $rc: $(grep -v ' event ' "$out/log" | tail -n 3 | tr '\n' ' ')"
