@@ -2,20 +2,16 @@
  * Copyright (c) 2026 The failoverdns authors
  * SPDX-License-Identifier: ISC (the licence text: README, "Licence")
  *
- * failoverdns: an authoritative DNS responder for one name, meant to run on
- * each server of a site that is delegated to all of its servers as
- * nameservers.  It answers A/AAAA with this server's own addresses, NS with
- * every server of the scheme and a synthesized SOA, so that a dead server's
- * addresses die with its nameserver.  It answers REFUSED while a drain file
- * exists (-d), and other servers' addresses while a redirect file lists
- * them (-r); deciding when is another program's job.
- *
- * It never opens a socket: a supervisor (systemd, inetd, xinetd, udpsvd,
- * tcpserver) hands it one, or it speaks DNS-over-TCP framing on stdin and
- * stdout.  It trusts the operator (argv, the files named there) and nobody
- * on the network.  It allocates no memory itself, waits on nothing but its
- * sockets, opens no file but the redirect file when that changed, never
- * recurses and never answers a response.
+ * failoverdns: an authoritative DNS responder for one name, run on each
+ * server of a site delegated to all of its servers.  It answers A/AAAA with
+ * this server's addresses, NS with every server and a synthesized SOA, so a
+ * dead server's addresses die with its nameserver; REFUSED while a drain
+ * file exists (-d); other servers' addresses while a redirect file lists
+ * them (-r).  A supervisor hands it its sockets, or it speaks DNS-over-TCP
+ * framing on stdin/stdout.  It trusts argv and the files named there, and
+ * nobody on the network.  It allocates no memory itself, waits on nothing
+ * but its sockets, opens no file but the redirect file when that changed,
+ * never recurses and never answers a response.
  */
 
 #define _GNU_SOURCE		/* Linux: struct in6_pktinfo, IP_PKTINFO */
@@ -30,6 +26,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <netdb.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -41,12 +38,8 @@
 #include <time.h>
 #include <unistd.h>
 
-/*
- * Every platform #ifdef lives here.  Linux with glibc and musl is what is
- * built and tested.  Elsewhere, IPv4 datagrams on a wildcard socket are
- * answered from the address the kernel picks: bind the socket to each
- * address instead (failoverdns.8, CAVEATS).
- */
+/* Every platform #ifdef lives here.  Linux (glibc, musl) is what is tested;
+ * elsewhere a wildcard IPv4 socket replies from the kernel's choice. */
 #ifdef __linux__
 #define HAVE_IP_PKTINFO
 #endif
@@ -74,16 +67,16 @@
 #define STREAM_QUERIES	10000	/* queries on one connection, at most */
 #define STREAM_SECONDS	120	/* seconds of one connection, at most */
 #define RRSET_LIMIT	(NS_LIMIT * (RR_HEADER_LEN + NAME_LIMIT))
-
 /* SOA timers of a zone that is never transferred (failoverdns.8). */
 #define SOA_SERIAL	1
 #define SOA_REFRESH	86400
 #define SOA_RETRY	7200
 #define SOA_EXPIRE	1209600
+#define CLASS_IN	1
 
 enum rcode {
-	RCODE_NOERROR = 0, RCODE_FORMERR = 1, RCODE_SERVFAIL = 2,
-	RCODE_NXDOMAIN = 3, RCODE_NOTIMP = 4, RCODE_REFUSED = 5,
+	RCODE_NOERROR = 0, RCODE_FORMERR = 1, RCODE_NXDOMAIN = 3,
+	RCODE_NOTIMP = 4, RCODE_REFUSED = 5,
 	RCODE_BADVERS = 16,	/* RFC 6891 9: extended, in the OPT RR */
 	RCODE_NONE = 17		/* no reply at all */
 };
@@ -93,13 +86,11 @@ enum qtype {
 	QTYPE_OPT = 41, QTYPE_IXFR = 251, QTYPE_AXFR = 252, QTYPE_ANY = 255
 };
 
-#define CLASS_IN	1
-
 static const char *const rcode_name[] = {
 	[RCODE_NOERROR] = "NOERROR", [RCODE_FORMERR] = "FORMERR",
-	[RCODE_SERVFAIL] = "SERVFAIL", [RCODE_NXDOMAIN] = "NXDOMAIN",
-	[RCODE_NOTIMP] = "NOTIMP", [RCODE_REFUSED] = "REFUSED",
-	[RCODE_BADVERS] = "BADVERS", [RCODE_NONE] = "DROPPED"
+	[RCODE_NXDOMAIN] = "NXDOMAIN", [RCODE_NOTIMP] = "NOTIMP",
+	[RCODE_REFUSED] = "REFUSED", [RCODE_BADVERS] = "BADVERS",
+	[RCODE_NONE] = "DROPPED"
 };
 
 static const char *const qtype_name[256] = {
@@ -111,15 +102,13 @@ static const char *const qtype_name[256] = {
 /* The query being parsed: a bounds-checked view of received bytes. */
 struct reader {
 	const unsigned char	*buf;
-	size_t			 len;
-	size_t			 off;
+	size_t			 len, off;
 };
 
 /* The reply being built, or a record being compiled. */
 struct writer {
 	unsigned char		*buf;
-	size_t			 cap;
-	size_t			 len;
+	size_t			 cap, len;
 };
 
 /* What a query asked, copied out of the packet by parse_query(). */
@@ -127,25 +116,23 @@ struct query {
 	unsigned char	 header[HEADER_LEN];
 	unsigned char	 qname[NAME_LIMIT];	/* as received: 0x20 case kept */
 	size_t		 qname_len;
-	unsigned int	 qtype, qclass;
-	int		 has_question, has_edns, edns_do;
-	unsigned int	 edns_size, edns_version;
-	enum rcode	 rcode;			/* set by answer() */
-	int		 is_truncated;		/* set by answer() */
+	unsigned int	 qtype, qclass, edns_size, edns_version;
+	int		 has_question, has_edns, edns_do, is_truncated;
+	enum rcode	 rcode;
 };
 
 /*
  * An RRset in wire form, compiled once.  Its owner and names point at the
  * zone name, which every reply holds at HEADER_LEN plus the zone's offset
- * in the question (0 at the apex).  ptr lists where the SOA's pointers sit,
- * moved by that offset when the SOA answers for a name below the zone.
+ * in the question; ptr lists where the SOA's pointers sit, to move them by
+ * that offset when the SOA answers for a name below the zone.
  */
 struct rrset {
 	unsigned char	 wire[RRSET_LIMIT];
 	size_t		 len, count, ptr[3], nptr;
 };
 
-/* Addresses of both families ([0] IPv4 for A, [1] IPv6 for AAAA). */
+/* Addresses of both families: [0] IPv4 for A, [1] IPv6 for AAAA. */
 struct addrs {
 	unsigned char	 addr[2][ADDR_LIMIT][16];
 	size_t		 count[2];
@@ -153,26 +140,19 @@ struct addrs {
 
 /* What argv said, and the records compiled from it. */
 struct config {
-	unsigned char	 zone[NAME_LIMIT];	/* wire form, lower case */
-	size_t		 zone_len;
-	unsigned char	 ns[NS_LIMIT][NAME_LIMIT];
-	size_t		 ns_len[NS_LIMIT], ns_count;
-	const char	*ns_text[NS_LIMIT];
+	unsigned char	 zone[NAME_LIMIT], ns[NS_LIMIT][NAME_LIMIT];
+	size_t		 zone_len, ns_len[NS_LIMIT], ns_count, drain_count;
+	const char	*ns_text[NS_LIMIT], *drain[DRAIN_LIMIT], *redirect;
 	struct addrs	 own;
-	uint32_t	 ttl;
-	long		 idle;
-	const char	*drain[DRAIN_LIMIT], *redirect;
-	size_t		 drain_count;
+	long		 ttl, idle;
 	int		 verbose;
 	struct rrset	 addr[2], ns_set, soa;
 };
 
-/* The redirect file as last read: its identity and its records. */
+/* The redirect file as last read (st), and its A and AAAA records. */
 struct redirect {
 	struct stat	 st;
-	int		 is_read;	/* st is that of the file read */
-	int		 is_active;	/* its addresses are answered */
-	int		 has_error;	/* it could not be used: logged */
+	int		 is_read, is_active, has_error;
 	struct rrset	 addr[2];
 };
 
@@ -183,31 +163,24 @@ static unsigned char	 query_buf[TCP_LIMIT];
 static unsigned char	 reply_buf[2 + TCP_LIMIT];	/* TCP length first */
 
 /*
- * Decides once where diagnostics go.  Under inetd, fd 2 is the client's
- * socket (the same as fd 0), and any socket on fd 2 connected to a peer may
- * be a client: those mean syslog.  Anything else (a terminal, a file, a
- * pipe to a logger, journald's stream named by $JOURNAL_STREAM) is stderr.
+ * Decides once where diagnostics go.  Under inetd fd 2 is the client's
+ * socket, so any socket there means syslog, but for journald's stream
+ * (named by $JOURNAL_STREAM); a terminal, a file or a pipe is stderr.
  */
 static void
 log_init(void)
 {
-	struct sockaddr_storage	 ss;
-	socklen_t		 len = sizeof(ss);
-	struct stat		 s0, s2;
-	const char		*journal = getenv("JOURNAL_STREAM");
-	char			 id[64];
+	const char	*journal = getenv("JOURNAL_STREAM");
+	struct stat	 st;
+	char		 id[64];
 
-	if (fstat(STDERR_FILENO, &s2) == -1)
+	if (fstat(STDERR_FILENO, &st) == -1)
 		log_to_syslog = 1;
-	else if (S_ISSOCK(s2.st_mode)) {
+	else if (S_ISSOCK(st.st_mode)) {
 		snprintf(id, sizeof(id), "%llu:%llu",
-		    (unsigned long long)s2.st_dev,
-		    (unsigned long long)s2.st_ino);
-		if (journal == NULL || strcmp(journal, id) != 0)
-			log_to_syslog = (fstat(STDIN_FILENO, &s0) == 0 &&
-			    s0.st_dev == s2.st_dev && s0.st_ino == s2.st_ino) ||
-			    getpeername(STDERR_FILENO, (struct sockaddr *)&ss,
-			    &len) == 0;
+		    (unsigned long long)st.st_dev,
+		    (unsigned long long)st.st_ino);
+		log_to_syslog = journal == NULL || strcmp(journal, id) != 0;
 	}
 	if (log_to_syslog)
 		openlog("failoverdns", LOG_PID, LOG_DAEMON);
@@ -236,25 +209,21 @@ log_msg(int priority, const char *fmt, ...)
 	va_end(ap);
 }
 
-/*
- * Logs and exits with status code.  inetd's "dgram wait" respawns a server
- * that leaves its datagram unread, so a pending datagram on fd 0 is read
- * and thrown away first.
- */
+/* Logs and exits with status code.  inetd's "dgram wait" respawns a server
+ * that leaves its datagram unread: a pending one on fd 0 is read first. */
 static NORETURN void
 fatal(int code, const char *fmt, ...)
 {
 	va_list		 ap;
+	socklen_t	 len = sizeof(int);
 	int		 type;
-	socklen_t	 len = sizeof(type);
 
 	va_start(ap, fmt);
 	log_vmsg(LOG_ERR, fmt, ap);
 	va_end(ap);
 	if (getsockopt(STDIN_FILENO, SOL_SOCKET, SO_TYPE, &type, &len) == 0 &&
 	    type == SOCK_DGRAM)
-		(void)recv(STDIN_FILENO, query_buf, sizeof(query_buf),
-		    MSG_DONTWAIT);
+		(void)recv(STDIN_FILENO, query_buf, 1, MSG_DONTWAIT);
 	exit(code);
 }
 
@@ -272,11 +241,9 @@ usage(const char *fmt, ...)
 	    "address [address ...]");
 }
 
-/*
- * Copies n bytes at the reader's offset to dst (or skips them if dst is
- * NULL).  Returns 0, or -1 if fewer than n bytes are left.  This is the only
- * function that indexes a buffer received from the network.
- */
+/* Copies n bytes at the reader's offset to dst (skips them if dst is NULL).
+ * Returns 0, or -1 if fewer are left.  The only function that indexes a
+ * buffer received from the network. */
 static int
 rd_bytes(struct reader *r, void *dst, size_t n)
 {
@@ -301,11 +268,11 @@ rd_u16(struct reader *r, unsigned int *v)
 }
 
 /*
- * Reads a domain name into out (NAME_LIMIT bytes) and its length into len.
- * Returns -1 for a label over 63 bytes, a label type other than 0 or a name
- * over 255 bytes.  A compression pointer (RFC 1035 4.1.4) is refused unless
- * may_point is set; it then ends the name, is copied as is and is never
- * followed: names in records are skipped, not used.
+ * Reads a name into out (NAME_LIMIT bytes), its length into len.  Returns
+ * -1 for a label over 63 bytes or of a type other than 0, or a name over
+ * 255.  A compression pointer (RFC 1035 4.1.4) is refused unless may_point;
+ * it then ends the name and is never followed (names in records are
+ * skipped, not used).
  */
 static int
 rd_name(struct reader *r, unsigned char *out, size_t *len, int may_point)
@@ -318,10 +285,8 @@ rd_name(struct reader *r, unsigned char *out, size_t *len, int may_point)
 			return -1;
 		if ((label & 0xc0) == 0xc0 && may_point && n + 2 <= NAME_LIMIT) {
 			out[n++] = label;
-			if (rd_bytes(r, out + n, 1) == -1)
-				return -1;
 			*len = n + 1;
-			return 0;
+			return rd_bytes(r, out + n, 1);
 		}
 		if (label > LABEL_LIMIT || (size_t)label + 1 > NAME_LIMIT - n)
 			return -1;
@@ -357,25 +322,22 @@ wr_int(struct writer *w, uint32_t v, size_t n)
 	return wr_bytes(w, b, n);
 }
 
-/* Compares two wire-form names of length len, ignoring ASCII case.  Length
- * octets are at most 63, below 'A', so folding them changes nothing. */
+/* Compares two wire-form names of length len, ignoring ASCII case (length
+ * octets are at most 63, below 'A': folding them changes nothing). */
 static int
 name_equal(const unsigned char *a, const unsigned char *b, size_t len)
 {
-	size_t		 i;
-	unsigned char	 x, y;
+	size_t	 i;
 
-	for (i = 0; i < len; i++) {
-		x = (a[i] >= 'A' && a[i] <= 'Z') ? a[i] + 32 : a[i];
-		y = (b[i] >= 'A' && b[i] <= 'Z') ? b[i] + 32 : b[i];
-		if (x != y)
+	for (i = 0; i < len; i++)
+		if ((a[i] >= 'A' && a[i] <= 'Z' ? a[i] + 32 : a[i]) !=
+		    (b[i] >= 'A' && b[i] <= 'Z' ? b[i] + 32 : b[i]))
 			return 0;
-	}
 	return 1;
 }
 
-/* Returns the offset of the zone in a valid wire-form name (0 if it is the
- * zone), or -1 if the name is neither the zone nor below it. */
+/* Returns the offset of the zone in a valid wire-form name (0: the zone),
+ * or -1 if the name is neither the zone nor below it. */
 static long
 zone_offset(const unsigned char *name, size_t len)
 {
@@ -388,19 +350,16 @@ zone_offset(const unsigned char *name, size_t len)
 	return -1;
 }
 
-/*
- * Converts a name from argv to lower-case wire form in out (NAME_LIMIT
- * bytes).  The trailing dot is optional; the root, empty labels, labels
- * over 63 bytes, names over 255 bytes and characters outside printable
- * ASCII or a backslash are refused.  Returns 0 or -1.
- */
+/* Converts a name from argv to lower-case wire form in out (NAME_LIMIT
+ * bytes); the trailing dot is optional.  Returns -1 for the root, an empty
+ * label, a label over 63 or a name over 255 bytes, or a byte that is not
+ * printable ASCII or is a backslash. */
 static int
 name_from_text(const char *s, unsigned char *out, size_t *len)
 {
 	size_t	 n = 1, label = 0;
 
-	out[0] = 0;
-	for (; *s != '\0'; s++) {
+	for (out[0] = 0; *s != '\0'; s++) {
 		if (*s == '.') {
 			if (out[label] == 0 || n >= NAME_LIMIT)
 				return -1;
@@ -423,8 +382,8 @@ name_from_text(const char *s, unsigned char *out, size_t *len)
 	return 0;
 }
 
-/* Writes a validated wire-form name as text, escaping unusual bytes as \DDD
- * (RFC 1035 5.1).  out must hold 4 * NAME_LIMIT + 2 bytes. */
+/* Writes a valid wire-form name as text, unusual bytes as \DDD (RFC 1035
+ * 5.1); out holds 4 * NAME_LIMIT + 2 bytes. */
 static void
 name_to_text(const unsigned char *name, size_t len, char *out, size_t size)
 {
@@ -432,14 +391,10 @@ name_to_text(const unsigned char *name, size_t len, char *out, size_t size)
 
 	for (i = 0; i < len && n + 5 < size; i++) {
 		if (label == 0) {
-			label = name[i];
-			if (label == 0 || n > 0)
+			if ((label = name[i]) == 0 || n > 0)
 				out[n++] = '.';
-			continue;
-		}
-		label--;
-		if (name[i] > ' ' && name[i] <= '~' && name[i] != '.' &&
-		    name[i] != '\\')
+		} else if (label-- && name[i] > ' ' && name[i] <= '~' &&
+		    name[i] != '.' && name[i] != '\\')
 			out[n++] = name[i];
 		else
 			n += snprintf(out + n, size - n, "\\%03u", name[i]);
@@ -447,8 +402,8 @@ name_to_text(const unsigned char *name, size_t len, char *out, size_t size)
 	out[n] = '\0';
 }
 
-/* Adds the address in s (argv or the redirect file) to l.  Returns NULL,
- * or why it was not added. */
+/* Adds the address in s (argv, the redirect file) to l.  Returns NULL, or
+ * why it was not added. */
 static const char *
 addr_add(struct addrs *l, const char *s)
 {
@@ -474,11 +429,11 @@ addr_add(struct addrs *l, const char *s)
 }
 
 /*
- * Appends a name from argv to a record being compiled.  Its longest suffix
- * that is also a suffix of the zone becomes a pointer to the zone's copy in
- * the reply (RFC 1035 4.1.4); no name is at or below the zone, so no longer
- * suffix of the question can match.  Returns 1 if the name ends in a
- * pointer, 0 if not, -1 if it does not fit.
+ * Appends a name from argv to a record being compiled, its longest suffix
+ * shared with the zone made a pointer to the zone in the reply (RFC 1035
+ * 4.1.4); no name is at or below the zone, so no longer suffix of the
+ * question can match.  Returns 1 if it ends in a pointer, 0 if not, -1 if
+ * it does not fit.
  */
 static int
 wr_name(struct writer *w, const unsigned char *name, size_t len)
@@ -554,21 +509,20 @@ compile_config(void)
 	    rr_append(&config.soa, QTYPE_SOA, buf, w.len);
 }
 
-/* Appends a compiled RRset for a question whose zone sits shift bytes in.
- * Returns -1, appending nothing, if it does not fit: RRsets are never
- * split (RFC 2181 5, 9). */
+/* Appends a compiled RRset, its pointers moved by shift (the zone's offset
+ * in the question).  Returns -1, appending nothing, if it does not fit:
+ * RRsets are never split (RFC 2181 5, 9). */
 static int
 wr_rrset(struct writer *w, const struct rrset *set, size_t shift)
 {
 	unsigned char	*p;
-	size_t		 i;
-	unsigned int	 v;
+	size_t		 i, v;
 
 	if (wr_bytes(w, set->wire, set->len) == -1)
 		return -1;
 	for (i = 0; i < set->nptr; i++) {
 		p = w->buf + w->len - set->len + set->ptr[i];
-		v = ((unsigned int)p[0] << 8 | p[1]) + shift;
+		v = ((size_t)p[0] << 8 | p[1]) + shift;
 		p[0] = v >> 8;
 		p[1] = v & 0xff;
 	}
@@ -576,7 +530,7 @@ wr_rrset(struct writer *w, const struct rrset *set, size_t shift)
 }
 
 /* Returns 1 if a drain file exists, or if stat(2) cannot tell (an error
- * other than ENOENT or ENOTDIR): fail closed, logged once per change. */
+ * other than ENOENT or ENOTDIR: fail closed, logged once per change). */
 static int
 is_drained(void)
 {
@@ -595,14 +549,12 @@ is_drained(void)
 			    error ? strerror(error) : "can be checked again");
 		drain_error[i] = error;
 	}
-	return is_drained;
+	return is_drained != 0;
 }
 
-/*
- * Reads the redirect file open on fd, as carefully as network input (at
+/* Reads the redirect file open on fd, as carefully as network input (at
  * most REDIRECT_LIMIT bytes, nothing but addresses), into redirect.addr.
- * Returns NULL, or why the file is ignored.
- */
+ * Returns NULL, or why the file is ignored. */
 static const char *
 redirect_read(int fd)
 {
@@ -641,10 +593,9 @@ redirect_read(int fd)
 
 /*
  * Returns the A and AAAA records to answer with: the redirect file's while
- * it exists and lists an address, else argv's.  The file is stat(2)ed on
- * each query and read again only when its identity, size or times changed;
- * the writer replaces it by rename(2), so it is never seen half written.
- * A file that cannot be used is ignored and logged once.
+ * it lists an address, else argv's.  The file is stat(2)ed on each query,
+ * read again only when its identity, size or times changed (its writer
+ * renames a new file over it), and ignored, logged once, if unusable.
  */
 static const struct rrset *
 addr_source(void)
@@ -689,30 +640,21 @@ addr_source(void)
 }
 
 /*
- * Parses an untrusted query into q.  Returns RCODE_NOERROR for a query to
- * answer, RCODE_NONE for silence, or the rcode of the error reply.
- *
- * The checks run in this order and the first that fails decides:
- *  1. size: shorter than the header              silence
- *  2. QR set: a response, never answered         silence (no reflection)
- *  3. opcode other than QUERY                    NOTIMP (RFC 1035 4.1.1);
- *     before the counts, as NOTIFY and UPDATE carry records in them
- *  4. QDCOUNT above 1, ANCOUNT not 0             FORMERR
- *  5. the question, if QDCOUNT is 1: labels <= 63,
- *     name <= 255, no compression pointer, type
- *     and class present                          FORMERR
- *     (names in records may end in a pointer)
- *  6. NSCOUNT not 0, but for IXFR's SOA
- *     (RFC 1995 3)                               FORMERR
- *  7. authority and additional records complete;
- *     at most one OPT (a second: no OPT in the
- *     reply, as NSD and Knot), in the additional
- *     section, owned by the root, with
- *     well-formed options (RFC 6891 6.1.1)       FORMERR
- *  8. no bytes after the last record             FORMERR
- *  9. no question (QDCOUNT 0: a cookie probe of
- *     RFC 7873 5.4 still gets its OPT back)      FORMERR
- * 10. EDNS version above 0                       BADVERS (RFC 6891 6.1.3)
+ * Parses an untrusted query into q.  Returns RCODE_NOERROR to answer,
+ * RCODE_NONE for silence, or the rcode of the error reply.  The checks run
+ * in this order and the first that fails decides:
+ *  1. shorter than a header; 2. QR set (a response: no reflection)   silence
+ *  3. opcode other than QUERY, before the counts (NOTIFY and UPDATE
+ *     carry records there)                              NOTIMP (RFC 1035)
+ *  4. QDCOUNT above 1, ANCOUNT not 0                                FORMERR
+ *  5. the question: labels <= 63, name <= 255, no pointer, type, class
+ *  6. NSCOUNT not 0, but for IXFR's SOA (RFC 1995 3)
+ *  7. records complete (owners may end in a pointer); at most one OPT
+ *     (a second: no OPT in the reply, as NSD and Knot), in the additional
+ *     section, owned by the root, options well framed (RFC 6891 6.1.1)
+ *  8. bytes after the last record
+ *  9. no question (QDCOUNT 0: a cookie probe, RFC 7873 5.4, gets its OPT)
+ * 10. EDNS version above 0                         BADVERS (RFC 6891 6.1.3)
  */
 static enum rcode
 parse_query(const unsigned char *msg, size_t len, struct query *q)
@@ -723,21 +665,17 @@ parse_query(const unsigned char *msg, size_t len, struct query *q)
 	unsigned int	 nscount, count, type, class, rdlen, code, optlen, i;
 
 	memset(q, 0, sizeof(*q));
-	if (rd_bytes(&r, q->header, HEADER_LEN) == -1)
-		return RCODE_NONE;
-	if (q->header[2] & 0x80)
+	if (rd_bytes(&r, q->header, HEADER_LEN) == -1 || q->header[2] & 0x80)
 		return RCODE_NONE;
 	if (q->header[2] & 0x78)
 		return RCODE_NOTIMP;
 	if (q->header[4] != 0 || q->header[5] > 1 || q->header[6] != 0 ||
 	    q->header[7] != 0)
 		return RCODE_FORMERR;
-	if (q->header[5] == 1) {
-		if (rd_name(&r, q->qname, &q->qname_len, 0) == -1 ||
-		    rd_u16(&r, &q->qtype) == -1 || rd_u16(&r, &q->qclass) == -1)
-			return RCODE_FORMERR;
-		q->has_question = 1;
-	}
+	if (q->header[5] == 1 && (rd_name(&r, q->qname, &q->qname_len, 0) ||
+	    rd_u16(&r, &q->qtype) || rd_u16(&r, &q->qclass)))
+		return RCODE_FORMERR;
+	q->has_question = q->header[5];
 	nscount = (unsigned int)q->header[8] << 8 | q->header[9];
 	if (nscount > (q->qtype == QTYPE_IXFR ? 1U : 0U))
 		return RCODE_FORMERR;
@@ -753,19 +691,15 @@ parse_query(const unsigned char *msg, size_t len, struct query *q)
 			(void)rd_bytes(&r, NULL, rdlen);
 			continue;
 		}
-		if (q->has_edns) {
+		if (q->has_edns || i < nscount || owner_len != 1) {
 			q->has_edns = 0;
 			return RCODE_FORMERR;
 		}
-		if (i < nscount || owner_len != 1)
-			return RCODE_FORMERR;
-		while (r.off < end) {
+		while (r.off < end)
 			if (end - r.off < 4 || rd_u16(&r, &code) == -1 ||
 			    rd_u16(&r, &optlen) == -1 ||
-			    optlen > end - r.off)
+			    rd_bytes(&r, NULL, optlen) == -1 || r.off > end)
 				return RCODE_FORMERR;
-			(void)rd_bytes(&r, NULL, optlen);	/* ignored */
-		}
 		q->has_edns = 1;
 		q->edns_size = class;
 		q->edns_version = ttl[1];
@@ -773,17 +707,15 @@ parse_query(const unsigned char *msg, size_t len, struct query *q)
 	}
 	if (r.off != r.len || !q->has_question)
 		return RCODE_FORMERR;
-	if (q->has_edns && q->edns_version > 0)
-		return RCODE_BADVERS;
-	return RCODE_NOERROR;
+	return q->has_edns && q->edns_version > 0 ? RCODE_BADVERS :
+	    RCODE_NOERROR;
 }
 
 /*
  * Builds the reply to the untrusted message msg in out (TCP_LIMIT bytes):
- * REFUSED if is_drained, A and AAAA from addr[0] and addr[1].  limit is
- * UDP_LIMIT for datagrams (raised by EDNS), TCP_LIMIT for streams.  Returns
- * the reply's length, or 0 for silence.  A pure function of its arguments
- * and the compiled configuration.
+ * REFUSED if is_drained, A and AAAA from addr[0] and addr[1], limit
+ * UDP_LIMIT (raised by EDNS) or TCP_LIMIT.  Returns its length, 0 for
+ * silence.  A pure function of its arguments and the compiled records.
  */
 static size_t
 answer(const unsigned char *msg, size_t len, size_t limit, int is_drained,
@@ -795,10 +727,9 @@ answer(const unsigned char *msg, size_t len, size_t limit, int is_drained,
 				    EDNS_LIMIT >> 8, EDNS_LIMIT & 0xff };
 	size_t			 i, answers = 0;
 	long			 zone = 0;
-	int			 is_authoritative = 0;
+	int			 is_authoritative;
 
-	q->rcode = parse_query(msg, len, q);
-	if (q->rcode == RCODE_NONE)
+	if ((q->rcode = parse_query(msg, len, q)) == RCODE_NONE)
 		return 0;
 	if (q->rcode != RCODE_NOERROR)
 		;
@@ -828,7 +759,6 @@ answer(const unsigned char *msg, size_t len, size_t limit, int is_drained,
 	if (limit == UDP_LIMIT && q->has_edns && q->edns_size > UDP_LIMIT)
 		limit = q->edns_size < EDNS_LIMIT ? q->edns_size : EDNS_LIMIT;
 	w.cap = limit - (q->has_edns ? OPT_LEN : 0);
-
 	/* Header: ID, opcode, RD and CD copied; RA, Z, AD clear. */
 	(void)wr_bytes(&w, q->header, 4);
 	out[2] = 0x80 | (q->header[2] & 0x79) | (is_authoritative << 2);
@@ -839,14 +769,12 @@ answer(const unsigned char *msg, size_t len, size_t limit, int is_drained,
 		(void)(wr_bytes(&w, q->qname, q->qname_len) ||
 		    wr_int(&w, q->qtype, 2) || wr_int(&w, q->qclass, 2));
 	}
-
-	/* Whatever does not fit is cut at an RRset boundary, with TC. */
-	for (i = 0; i < 2 && set[i] != NULL && !q->is_truncated; i++) {
+	/* What does not fit is cut at an RRset boundary, with TC. */
+	for (i = 0; i < 2 && set[i] != NULL && !q->is_truncated; i++)
 		if (wr_rrset(&w, set[i], 0) == -1)
 			q->is_truncated = 1;
 		else
 			answers += set[i]->count;
-	}
 	out[7] = answers;
 	/* NXDOMAIN and NODATA: the SOA (RFC 2308 2.1, 2.2). */
 	if (is_authoritative && answers == 0 && !q->is_truncated) {
@@ -855,8 +783,7 @@ answer(const unsigned char *msg, size_t len, size_t limit, int is_drained,
 		else
 			out[9] = 1;
 	}
-	if (q->is_truncated)
-		out[2] |= 0x02;
+	out[2] |= q->is_truncated ? 0x02 : 0;
 	if (q->has_edns) {	/* RFC 6891 6.1: rcode high bits, DO copied */
 		opt[5] = q->rcode >> 4;
 		opt[7] = q->edns_do ? 0x80 : 0;
@@ -867,30 +794,39 @@ answer(const unsigned char *msg, size_t len, size_t limit, int is_drained,
 	return w.len;
 }
 
-/* Answers msg from the files' current state into reply_buf + 2; with -v,
- * logs one line: client, qname, qtype, rcode. */
+/* Answers msg from the files' current state into reply_buf + 2, and with
+ * -v logs one line: client, qname, qtype, rcode.  Returns the length. */
 static size_t
 answer_now(const unsigned char *msg, size_t len, size_t limit,
-    const char *client, struct query *q)
+    const char *client)
 {
-	char	 name[NAME_LIMIT * 4 + 2] = "-", type[16] = "-";
-	int	 drained = is_drained();
+	struct query	 q;
+	char		 name[NAME_LIMIT * 4 + 2] = "-", type[16] = "-";
+	int		 drained = is_drained();
 
 	len = answer(msg, len, limit, drained, addr_source(), reply_buf + 2,
-	    q);
+	    &q);
 	if (!config.verbose)
 		return len;
-	if (q->has_question) {
-		name_to_text(q->qname, q->qname_len, name, sizeof(name));
-		if (q->qtype < 256 && qtype_name[q->qtype] != NULL)
-			snprintf(type, sizeof(type), "%s",
-			    qtype_name[q->qtype]);
+	if (q.has_question) {
+		name_to_text(q.qname, q.qname_len, name, sizeof(name));
+		if (q.qtype < 256 && qtype_name[q.qtype] != NULL)
+			snprintf(type, sizeof(type), "%s", qtype_name[q.qtype]);
 		else
-			snprintf(type, sizeof(type), "TYPE%u", q->qtype);
+			snprintf(type, sizeof(type), "TYPE%u", q.qtype);
 	}
 	log_msg(LOG_INFO, "%s %s %s %s%s", client, name, type,
-	    rcode_name[q->rcode], q->is_truncated ? " TC" : "");
+	    rcode_name[q.rcode], q.is_truncated ? " TC" : "");
 	return len;
+}
+
+/* Formats a peer's address for the log, or "-" (AF_UNIX, none). */
+static void
+peer_to_text(const struct sockaddr_storage *ss, char *out, size_t size)
+{
+	if (getnameinfo((const struct sockaddr *)ss, sizeof(*ss), out, size,
+	    NULL, 0, NI_NUMERICHOST) != 0)
+		snprintf(out, size, "-");
 }
 
 static long long
@@ -915,10 +851,8 @@ io_full(int fd, unsigned char *buf, size_t n, long long deadline,
 	ssize_t		 r;
 
 	while (done < n) {
-		if ((left = deadline - now_ms()) <= 0)
-			return -1;
-		r = poll(&p, 1, left > INT_MAX ? INT_MAX : (int)left);
-		if (r < 0 && errno != EINTR)
+		if ((left = deadline - now_ms()) <= 0 || ((r = poll(&p, 1,
+		    left > INT_MAX ? INT_MAX : left)) < 0 && errno != EINTR))
 			return -1;
 		if (r <= 0)
 			continue;
@@ -928,31 +862,14 @@ io_full(int fd, unsigned char *buf, size_t n, long long deadline,
 			return done == 0 ? 0 : -1;
 		if (r < 0 && errno != EINTR && errno != EAGAIN)
 			return -1;
-		if (r > 0)
-			done += (size_t)r;
+		done += r > 0 ? (size_t)r : 0;
 	}
 	return 1;
 }
 
-/* Formats the address of a peer as text for the log ("-" if none). */
-static void
-peer_to_text(const struct sockaddr_storage *ss, char *out, size_t size)
-{
-	const void	*a = NULL;
-
-	if (ss->ss_family == AF_INET)
-		a = &((const struct sockaddr_in *)(const void *)ss)->sin_addr;
-	else if (ss->ss_family == AF_INET6)
-		a = &((const struct sockaddr_in6 *)(const void *)ss)->sin6_addr;
-	if (a == NULL || inet_ntop(ss->ss_family, a, out, size) == NULL)
-		snprintf(out, size, "-");
-}
-
-/*
- * Copies the destination address of a received datagram (IP_PKTINFO,
- * IPV6_PKTINFO: RFC 3542) in control message in to out, as the source of
- * the reply.  Returns the length of out, 0 if in had none.
- */
+/* Copies the destination address of a received datagram (IP_PKTINFO;
+ * IPV6_PKTINFO, RFC 3542) from control message in to out, as the source of
+ * the reply.  Returns the length of out, 0 if in had none. */
 static size_t
 reply_source(struct msghdr *in, struct cmsghdr *out)
 {
@@ -967,15 +884,13 @@ reply_source(struct msghdr *in, struct cmsghdr *out)
 			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
 			pi.ipi_spec_dst = pi.ipi_addr;
 			pi.ipi_ifindex = 0;
-			len = sizeof(pi);
-			memcpy(CMSG_DATA(out), &pi, len);
+			memcpy(CMSG_DATA(out), &pi, len = sizeof(pi));
 		}
 #endif
 		if (c->cmsg_level == IPPROTO_IPV6 &&
-		    c->cmsg_type == IPV6_PKTINFO) {
-			len = sizeof(struct in6_pktinfo);
-			memcpy(CMSG_DATA(out), CMSG_DATA(c), len);
-		}
+		    c->cmsg_type == IPV6_PKTINFO)
+			memcpy(CMSG_DATA(out), CMSG_DATA(c),
+			    len = sizeof(struct in6_pktinfo));
 		if (len > 0) {
 			out->cmsg_level = c->cmsg_level;
 			out->cmsg_type = c->cmsg_type;
@@ -987,13 +902,12 @@ reply_source(struct msghdr *in, struct cmsghdr *out)
 }
 
 /*
- * Receives one datagram on fd, answers it and sends the reply from the
- * address the query was sent to, so that a socket bound to the wildcard
- * address works on a host with several addresses.  A socket that udpsvd
- * connected to the client (is_connected) takes no address on send.  An
- * error for one datagram is logged (-v) and forgotten, as tinydns does;
- * only a descriptor that is no socket ends the process.  Returns 1 if a
- * datagram was read, 0 if none was.
+ * Receives one datagram on fd and sends the reply from the address it was
+ * sent to, so a wildcard socket works on a host with several addresses; a
+ * socket connected to the client (udpsvd) takes no address.  An error for
+ * one datagram is logged (-v) and forgotten, as tinydns does; only a
+ * descriptor that is no socket ends the process.  Returns 1 if a datagram
+ * was read.
  */
 static int
 serve_datagram(int fd, int is_connected)
@@ -1003,21 +917,16 @@ serve_datagram(int fd, int is_connected)
 		unsigned char	 buf[256];
 	}			 in_cmsg, out_cmsg;
 	struct sockaddr_storage	 peer;
-	struct query		 q;
 	struct iovec		 iov = { .iov_base = query_buf,
 				    .iov_len = sizeof(query_buf) };
-	struct msghdr		 m;
-	char			 client[INET6_ADDRSTRLEN] = "-";
+	struct msghdr		 m = { .msg_name = &peer, .msg_iov = &iov,
+				    .msg_iovlen = 1, .msg_control = in_cmsg.buf,
+				    .msg_controllen = sizeof(in_cmsg.buf) };
+	char			 client[INET6_ADDRSTRLEN + 16] = "-";
 	ssize_t			 n;
 
-	memset(&m, 0, sizeof(m));
 	memset(&peer, 0, sizeof(peer));	/* AF_UNIX peers have no address */
-	m.msg_name = &peer;
 	m.msg_namelen = sizeof(peer);
-	m.msg_iov = &iov;
-	m.msg_iovlen = 1;
-	m.msg_control = in_cmsg.buf;
-	m.msg_controllen = sizeof(in_cmsg.buf);
 	if ((n = recvmsg(fd, &m, MSG_DONTWAIT)) < 0) {
 		if (errno == EBADF || errno == ENOTSOCK)
 			fatal(2, "fd %d: recvmsg: %s", fd, strerror(errno));
@@ -1028,17 +937,14 @@ serve_datagram(int fd, int is_connected)
 	}
 	if (config.verbose)
 		peer_to_text(&peer, client, sizeof(client));
-	iov.iov_len = answer_now(query_buf, (size_t)n, UDP_LIMIT, client, &q);
-	if (iov.iov_len == 0)
+	if ((iov.iov_len = answer_now(query_buf, n, UDP_LIMIT, client)) == 0)
 		return 1;
 	iov.iov_base = reply_buf + 2;
 	memset(&out_cmsg, 0, sizeof(out_cmsg));
 	m.msg_controllen = reply_source(&m, &out_cmsg.hdr);
 	m.msg_control = m.msg_controllen > 0 ? out_cmsg.buf : NULL;
-	if (is_connected) {
-		m.msg_name = NULL;
-		m.msg_namelen = 0;
-	}
+	m.msg_name = is_connected ? NULL : &peer;
+	m.msg_namelen = is_connected ? 0 : m.msg_namelen;
 	if (sendmsg(fd, &m, MSG_DONTWAIT) == -1 && config.verbose)
 		log_msg(LOG_INFO, "sendmsg: %s", strerror(errno));
 	return 1;
@@ -1052,15 +958,13 @@ serve_datagrams(const int *fds, size_t nfds)
 	struct sockaddr_storage	 peer;
 	socklen_t		 len;
 	struct pollfd		 p[FD_LIMIT];
-	int			 is_connected[FD_LIMIT];
+	int			 is_connected[FD_LIMIT], n, on = 1, got;
 	size_t			 i;
-	int			 n, on = 1, got;
 
 	for (i = 0; i < nfds; i++) {
 		p[i].fd = fds[i];
 		p[i].events = POLLIN;
-		/* The option that does not fit the family just fails. */
-#ifdef HAVE_IP_PKTINFO
+#ifdef HAVE_IP_PKTINFO	/* the option that does not fit the family fails */
 		(void)setsockopt(fds[i], IPPROTO_IP, IP_PKTINFO, &on,
 		    sizeof(on));
 #endif
@@ -1088,24 +992,21 @@ serve_datagrams(const int *fds, size_t nfds)
 }
 
 /*
- * Serves DNS-over-TCP framing (RFC 1035 4.2.2, RFC 7766) on in and out:
- * queries in order, each reply written before the next query is read.
- * Closes on EOF, on a length shorter than a header, when a query has not
- * fully arrived or its reply not left within the idle time (1 s with -i
- * 0), and after STREAM_QUERIES queries or STREAM_SECONDS seconds, so that
- * a few clients cannot hold every connection a supervisor allows.
+ * Serves DNS-over-TCP framing (RFC 1035 4.2.2, RFC 7766) on in and out,
+ * queries in order.  Closes on EOF, a length shorter than a header, a query
+ * not in or a reply not out within the idle time (1 s with -i 0), and after
+ * STREAM_QUERIES queries or STREAM_SECONDS seconds, so that a few clients
+ * cannot hold every connection a supervisor allows.
  */
 static void
 serve_stream(int in, int out)
 {
 	struct sockaddr_storage	 peer;
 	socklen_t		 peer_len = sizeof(peer);
-	struct query		 q;
-	char			 client[INET6_ADDRSTRLEN] = "-";
+	char			 client[INET6_ADDRSTRLEN + 16] = "-";
 	long long		 wait, deadline, end;
 	size_t			 len, n;
 
-	memset(&peer, 0, sizeof(peer));
 	if (config.verbose && getpeername(in, (struct sockaddr *)&peer,
 	    &peer_len) == 0)
 		peer_to_text(&peer, client, sizeof(client));
@@ -1114,14 +1015,11 @@ serve_stream(int in, int out)
 	for (n = 0; n < STREAM_QUERIES; n++) {
 		if ((deadline = now_ms() + wait) > end)
 			deadline = end;
-		if (io_full(in, reply_buf, 2, deadline, 0) != 1)
+		if (io_full(in, reply_buf, 2, deadline, 0) != 1 ||
+		    (len = (size_t)reply_buf[0] << 8 | reply_buf[1]) <
+		    HEADER_LEN || io_full(in, query_buf, len, deadline, 0) != 1)
 			return;
-		len = (size_t)reply_buf[0] << 8 | reply_buf[1];
-		if (len < HEADER_LEN ||
-		    io_full(in, query_buf, len, deadline, 0) != 1)
-			return;
-		len = answer_now(query_buf, len, TCP_LIMIT, client, &q);
-		if (len == 0)
+		if ((len = answer_now(query_buf, len, TCP_LIMIT, client)) == 0)
 			continue;
 		reply_buf[0] = len >> 8;
 		reply_buf[1] = len & 0xff;
@@ -1130,20 +1028,16 @@ serve_stream(int in, int out)
 	}
 }
 
-/* Parses a decimal number from argv within [min, max], or exits naming the
- * option. */
-static long
-parse_number(const char *s, long min, long max, int option)
+/* Parses a decimal number within [min, max] into *v.  Returns 0 or -1. */
+static int
+parse_number(const char *s, long min, long max, long *v)
 {
 	char	*end;
-	long	 v;
 
 	errno = 0;
-	v = strtol(s, &end, 10);
-	if (*s == '\0' || *end != '\0' || errno != 0 || v < min || v > max)
-		usage("-%c %s: not a number from %ld to %ld", option, s, min,
-		    max);
-	return v;
+	*v = strtol(s, &end, 10);
+	return (*s == '\0' || *end != '\0' || errno != 0 || *v < min ||
+	    *v > max) ? -1 : 0;
 }
 
 /* Fills the configuration from argv and compiles its records, or exits
@@ -1152,30 +1046,32 @@ static void
 parse_args(int argc, char *argv[])
 {
 	const char	*why;
-	char		 seen[4] = "";
 	size_t		 i, j;
+	long		 ttl = -1, idle = -1, *v;
 	int		 ch;
 
-	config.ttl = 60;
-	config.idle = 10;
 	opterr = 0;	/* getopt must not write to fd 2: it may be a socket */
 	while ((ch = getopt(argc, argv, ":d:i:n:r:t:v")) != -1) {
-		if (strchr("irt", ch) != NULL && strchr(seen, ch) != NULL)
-			usage("-%c %s: given twice", ch, optarg);
-		if (strchr("irt", ch) != NULL)
-			seen[strlen(seen)] = (char)ch;
 		i = config.ns_count;
-		switch (ch) {
-		case 'd':
-			if (config.drain_count == DRAIN_LIMIT)
-				usage("-d %s: more than %d drain files",
-				    optarg, DRAIN_LIMIT);
+		v = ch == 'i' ? &idle : &ttl;
+		if ((ch == 'i' || ch == 't') && *v != -1)
+			usage("-%c %s: given twice", ch, optarg);
+		else if ((ch == 'i' || ch == 't') && parse_number(optarg, 0,
+		    ch == 'i' ? IDLE_LIMIT : TTL_LIMIT, v) == -1)
+			usage("-%c %s: not a number from 0 to %ld", ch, optarg,
+			    ch == 'i' ? IDLE_LIMIT : TTL_LIMIT);
+		else if (ch == 'd' && config.drain_count == DRAIN_LIMIT)
+			usage("-d %s: more than %d drain files", optarg,
+			    DRAIN_LIMIT);
+		else if (ch == 'd')
 			config.drain[config.drain_count++] = optarg;
-			break;
-		case 'i':
-			config.idle = parse_number(optarg, 0, IDLE_LIMIT, ch);
-			break;
-		case 'n':
+		else if (ch == 'r' && config.redirect != NULL)
+			usage("-r %s: given twice", optarg);
+		else if (ch == 'r')
+			config.redirect = optarg;
+		else if (ch == 'v')
+			config.verbose = 1;
+		else if (ch == 'n') {
 			if (i == NS_LIMIT || name_from_text(optarg,
 			    config.ns[i], &config.ns_len[i]) == -1)
 				usage("-n %s: not a valid domain name (at most "
@@ -1186,25 +1082,15 @@ parse_args(int argc, char *argv[])
 				    config.ns_len[i]) == 0)
 					usage("-n %s: given twice", optarg);
 			config.ns_text[config.ns_count++] = optarg;
-			break;
-		case 'r':
-			config.redirect = optarg;
-			break;
-		case 't':
-			config.ttl = (uint32_t)parse_number(optarg, 0,
-			    TTL_LIMIT, ch);
-			break;
-		case 'v':
-			config.verbose = 1;
-			break;
-		case ':':
+		} else if (ch == ':')
 			usage("-%c: missing argument", optopt);
-		default:
+		else if (ch != 'i' && ch != 't')
 			usage("-%c: unknown option", optopt);
-		}
 	}
 	argc -= optind;
 	argv += optind;
+	config.ttl = ttl == -1 ? 60 : ttl;
+	config.idle = idle == -1 ? 10 : idle;
 	if (config.ns_count == 0)
 		usage("missing -n nameserver");
 	if (argc < 2)
@@ -1212,14 +1098,13 @@ parse_args(int argc, char *argv[])
 	if (name_from_text(argv[0], config.zone, &config.zone_len) == -1)
 		usage("name %s: not a valid domain name", argv[0]);
 	if (config.zone_len > NAME_LIMIT - 11)	/* the SOA's RNAME */
-		usage("name %s: longer than %d octets: hostmaster.%s, the SOA "
-		    "RNAME, would not fit in 255", argv[0], NAME_LIMIT - 11,
-		    argv[0]);
+		usage("name %s: over %d octets: the SOA RNAME hostmaster.%s "
+		    "would not fit in 255", argv[0], NAME_LIMIT - 11, argv[0]);
 	for (i = 0; i < config.ns_count; i++)
 		if (zone_offset(config.ns[i], config.ns_len[i]) != -1)
-			usage("-n %s: at or below the name %s: it would need "
-			    "glue, which this server cannot give",
-			    config.ns_text[i], argv[0]);
+			usage("-n %s: at or below %s: it would need glue, "
+			    "which this server cannot give", config.ns_text[i],
+			    argv[0]);
 	for (i = 1; i < (size_t)argc; i++)
 		if ((why = addr_add(&config.own, argv[i])) != NULL)
 			usage("address %s: %s", argv[i], why);
@@ -1227,82 +1112,62 @@ parse_args(int argc, char *argv[])
 		fatal(1, "cannot compile the records");
 }
 
-/* Returns the type of socket fd, SOCK_DGRAM or SOCK_STREAM, or exits if fd
- * is no socket or a listening one. */
-static int
-socket_type(int fd)
-{
-	socklen_t	 len = sizeof(int);
-	int		 type, is_listening = 0;
-
-	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == -1)
-		fatal(errno == ENOTSOCK ? 1 : 2, "fd %d: %s", fd,
-		    strerror(errno));
-	len = sizeof(int);
-	if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &is_listening,
-	    &len) == 0 && is_listening)
-		fatal(1, "fd %d is a listening socket: set Accept=yes in the "
-		    ".socket unit, or \"nowait\" in inetd.conf", fd);
-	return type;
-}
-
-/* Returns the number of sockets systemd passed (LISTEN_FDS, for our
- * LISTEN_PID), stored as fds 3, 4, ... in fds; 0 if none were passed. */
+/*
+ * Takes the sockets to serve: systemd's (LISTEN_FDS for our LISTEN_PID:
+ * datagram sockets, or one connected stream) as fds 3, 4, ..., else
+ * inetd's on fd 0.  Returns their number and type, 0 if fd 0 is a pipe or
+ * a file; exits if one is no socket or a listening one.
+ */
 static size_t
-listen_fds(int *fds)
+take_sockets(int *fds, int *type)
 {
 	const char	*pid = getenv("LISTEN_PID"), *n = getenv("LISTEN_FDS");
-	char		*end;
+	struct stat	 st;
+	socklen_t	 len = sizeof(int);
+	size_t		 i, nfds = 0;
 	long		 v;
-	size_t		 i;
+	int		 is_listening;
 
-	if (pid == NULL || n == NULL)
-		return 0;
-	errno = 0;
-	v = strtol(pid, &end, 10);
-	if (*pid == '\0' || *end != '\0' || errno != 0 || v != (long)getpid())
-		return 0;
-	v = strtol(n, &end, 10);
-	if (*n == '\0' || *end != '\0' || errno != 0 || v < 1 ||
-	    v > FD_LIMIT)
-		fatal(1, "LISTEN_FDS=%s: expected 1 to %d sockets", n,
-		    FD_LIMIT);
-	for (i = 0; i < (size_t)v; i++)
-		fds[i] = 3 + (int)i;
-	return (size_t)v;
+	if (pid != NULL && n != NULL && parse_number(pid, 1, LONG_MAX,
+	    &v) == 0 && v == (long)getpid()) {
+		if (parse_number(n, 1, FD_LIMIT, &v) == -1)
+			fatal(1, "LISTEN_FDS=%s: expected 1 to %d sockets", n,
+			    FD_LIMIT);
+		for (nfds = 0; nfds < (size_t)v; nfds++)
+			fds[nfds] = 3 + (int)nfds;
+	} else if (fstat(STDIN_FILENO, &st) == -1)
+		fatal(2, "fd 0: %s", strerror(errno));
+	else if (S_ISSOCK(st.st_mode))
+		fds[nfds++] = STDIN_FILENO;
+	for (i = 0; i < nfds; i++) {
+		if (getsockopt(fds[i], SOL_SOCKET, SO_TYPE, type, &len) == -1)
+			fatal(errno == ENOTSOCK ? 1 : 2, "fd %d: %s", fds[i],
+			    strerror(errno));
+		if (getsockopt(fds[i], SOL_SOCKET, SO_ACCEPTCONN,
+		    &is_listening, &len) == 0 && is_listening)
+			fatal(1, "fd %d is a listening socket: set Accept=yes "
+			    "in the .socket unit, or \"nowait\" in inetd.conf",
+			    fds[i]);
+		if (*type == SOCK_STREAM && nfds != 1)
+			fatal(1, "LISTEN_FDS: a stream socket must come alone "
+			    "(Accept=yes)");
+	}
+	return nfds;
 }
 
 int
 main(int argc, char *argv[])
 {
-	struct stat	 st;
-	int		 fds[FD_LIMIT], type = SOCK_DGRAM;
-	size_t		 i, nfds;
+	int	 fds[FD_LIMIT], type = SOCK_DGRAM;
+	size_t	 nfds;
 
 	log_init();
 	parse_args(argc, argv);
 	/* A client that closes early is an EPIPE from write(), not a signal. */
 	(void)signal(SIGPIPE, SIG_IGN);
-
-	/*
-	 * The sockets: systemd's (LISTEN_FDS: datagram sockets, or one
-	 * connected stream), or inetd's on fd 0.  Else fd 0 is a pipe or a
-	 * file: DNS-over-TCP framing in, replies out on fd 1.
-	 */
-	if ((nfds = listen_fds(fds)) == 0) {
-		if (fstat(STDIN_FILENO, &st) == -1)
-			fatal(2, "fd 0: %s", strerror(errno));
-		if (!S_ISSOCK(st.st_mode)) {
-			serve_stream(STDIN_FILENO, STDOUT_FILENO);
-			return 0;
-		}
-		fds[nfds++] = STDIN_FILENO;
-	}
-	for (i = 0; i < nfds; i++)
-		if ((type = socket_type(fds[i])) == SOCK_STREAM && nfds != 1)
-			fatal(1, "LISTEN_FDS: a stream socket must come alone "
-			    "(Accept=yes)");
-	if (type == SOCK_DGRAM)
+	if ((nfds = take_sockets(fds, &type)) == 0)
+		serve_stream(STDIN_FILENO, STDOUT_FILENO);	/* a pipe */
+	else if (type == SOCK_DGRAM)
 		serve_datagrams(fds, nfds);
 	else
 		serve_stream(fds[0], fds[0] == STDIN_FILENO ? STDOUT_FILENO :
