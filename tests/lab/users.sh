@@ -34,7 +34,8 @@
 #   --wait N  maint: seconds between drain and stopping the web service
 #             (default TTL + 65: the TTL, libcurl's and Chromium's 60 s, 5 s margin)
 #   --parallel N  run the paths in N labs at once (separate namespaces)
-#   --resolved PATH  the systemd-resolved binary (default /lib/systemd/systemd-resolved)
+#   --resolved PATH  the systemd-resolved binary (default /lib/systemd/systemd-resolved;
+#             when missing, taken out of Debian's package with apt-get download)
 #   --short   make check: TTL 10, unbound, curl and gai, dark and maint with a
 #             15 s wait; prints pass:/FAIL: lines and "N passed, N failed"
 # Results: OUT/raw/ (CSV per client, .events), OUT/results.md, OUT/*.svg,
@@ -302,7 +303,12 @@ start_server() {        # start_server s1|s2
 	wait_answer res "$addr" www.example.com.
 }
 serve() {       # serve s1|s2 ADDR: what www.example.com is from now on (atomic rename)
+	local v=SRV_$1
 	echo "$2" >"$W/$1/serve.new" && mv "$W/$1/serve.new" "$W/$1/serve"
+	# a failoverdns that udpsvd started lingers for more datagrams with the
+	# address it was given: end it, the next datagram starts a new one
+	kill $(cat /proc/"${!v}"/task/*/children 2>/dev/null) 2>/dev/null
+	return 0
 }
 stop_servers() {
 	local s v
@@ -401,29 +407,47 @@ start_path() {          # start_path PATH: resolver, stub, the client's resolv.c
 		start_resolver unbound || return 1
 		mkdir -p "$W/resolved/etc"
 		printf '[Resolve]\nDNS=%s\n' "$RES" >"$W/resolved/etc/resolved.conf"
-		# its own /etc/systemd and /run/systemd, in the private mount namespace
-		# that ip netns exec gives it
-		STUB_PID=$(spawn cli "$W/resolved/log" sh -c 'mount --bind "$1" /etc/systemd &&
-			mount -t tmpfs tmpfs /run/systemd && exec "$0"' "$RESOLVED" "$W/resolved/etc")
+		# it drops privileges to the user systemd-resolve, which its package
+		# would create: a passwd and group with that user, its own /etc/systemd
+		# and /run/systemd, all in the private mount namespace that ip netns
+		# exec gives it (nothing of the host changes)
+		{ grep -v '^systemd-resolve:' /etc/passwd; echo 'systemd-resolve:x:64991:64991::/run/systemd/resolve:/usr/sbin/nologin'; } >"$W/resolved/passwd"
+		{ grep -v '^systemd-resolve:' /etc/group; echo 'systemd-resolve:x:64991:'; } >"$W/resolved/group"
+		STUB_PID=$(spawn cli "$W/resolved/log" sh -c 'mount --bind "$1/etc" /etc/systemd &&
+			mount --bind "$1/passwd" /etc/passwd && mount --bind "$1/group" /etc/group &&
+			mount -t tmpfs tmpfs /run/systemd && mkdir /run/systemd/resolve &&
+			chown 64991:64991 /run/systemd/resolve && exec "$0"' "$RESOLVED" "$W/resolved")
 		ns=127.0.0.53 ;;
 	*) log "no path $p"; return 1 ;;
 	esac
 	echo "nameserver $ns" >"/etc/netns/${P}cli/resolv.conf"
 	local i
 	for i in $(seq 40); do
-		ip netns exec "${P}cli" dig +tries=1 +time=1 @$ns lab. SOA 2>/dev/null |
+		ip netns exec "${P}cli" dig +tries=1 +time=1 @$ns example.com. SOA 2>/dev/null |
 			grep -q 'status: NOERROR' && return 0
 		sleep 0.25
 	done
 	log "path $p: $ns does not answer"
 	return 1
 }
-stop_path() {
+stop_path() {   # stop_path [BASE]: BASE.resolved.log gets systemd-resolved's log
 	local v
-	for v in STUB_PID RES_PID; do
+	for v in DIG_PID STUB_PID RES_PID; do
 		[ -n "${!v}" ] && killtree "${!v}"
 		eval "$v="
 	done
+	[ -n "${1:-}" ] && [ -f "$W/resolved/log" ] && cp "$W/resolved/log" "$1.resolved.log"
+	rm -rf "$W/resolved"
+}
+DIG_PID=
+dig_log() {     # dig_log FILE: once a second, what the path's entry point and the resolver say
+	local ns
+	ns=$(sed -n 's/^nameserver //p' "/etc/netns/${P}cli/resolv.conf")
+	DIG_PID=$(spawn cli "$1" bash -c 'for _ in $(seq 3600); do
+		printf "%s %s %s\n" "$(date +%s.%N)" \
+			"$(dig +tries=1 +time=1 +noall +answer @"$0" www.example.com A | awk "\$4 == \"A\" { printf \"%s/%s \", \$5, \$2 }")-" \
+			"$(dig +tries=1 +time=1 +noall +answer @"$1" www.example.com A | awk "\$4 == \"A\" { printf \"%s/%s \", \$5, \$2 }")-"
+		sleep 1; done' "$ns" "$RES")
 }
 
 # --- the clients ---
@@ -505,6 +529,7 @@ run_one() {     # run_one PATH SCENARIO
 	start_server s1 && start_server s2 || return 1
 	start_path "$p" || return 1
 	start_clients "$base" || return 1
+	dig_log "$base.dig"
 	event start
 	pause $WARM
 	warm "$base" || return 1
@@ -528,13 +553,11 @@ run_one() {     # run_one PATH SCENARIO
 	esac
 	event end
 	stop_clients
-	stop_path
+	stop_path "$base"
 	for s in s1 s2; do
 		awk -v s=$s '$1 == "failoverdns:" && NF == 5 { n[$4 " " $5]++; next }
 			{ print s ": " $0 } END { for (k in n) print s ": " n[k], k }' "$W/$s/dns.log"
 	done >"$base.servers"
-	cp "$W/resolved/log" "$base.resolved.log" 2>/dev/null
-	rm -rf "$W/resolved"
 	stop_servers
 }
 
@@ -559,6 +582,12 @@ versions() {
 
 # --- main ---
 [ -x "$BIN" ] || { echo "users.sh: no $BIN (make it)" >&2; exit 1; }
+if [ "$CHILD" = 0 ] && ! [ -x "$RESOLVED" ] && case " $PATHS " in *" resolved "*) true ;; *) false ;; esac; then
+	# Debian's package would replace this machine's /etc/resolv.conf with its
+	# own stub: take the binary out of the package instead of installing it
+	mkdir -p "$W/deb" && (cd "$W/deb" && apt-get download systemd-resolved >/dev/null 2>&1 &&
+		dpkg-deb -x systemd-resolved_*.deb .) && RESOLVED=$W/deb/lib/systemd/systemd-resolved
+fi
 if [ "$CHILD" = 0 ]; then
 	mkdir -p "$OUT/raw" || exit 1
 	[ "$KEEP" = 1 ] || rm -f "$OUT"/raw/*
@@ -595,7 +624,7 @@ if [ -n "$PATHS" ]; then
 			continue
 		fi
 		for sc in $SCENARIOS; do
-			run_one "$p" "$sc" || { log "$p / $sc: setup failed"; echo "setup-failed $(date +%s)" >>"$EV"; status=1; stop_clients; stop_path; stop_servers; }
+			run_one "$p" "$sc" || { log "$p / $sc: setup failed"; echo "setup-failed $(date +%s)" >>"$EV"; status=1; stop_clients; stop_path "${EV%.events}"; stop_servers; }
 		done
 	done
 fi
