@@ -53,6 +53,16 @@ do
 	fi
 done
 
+# Probe: the namespaces systemd-nspawn --private-network makes (network,
+# mount, PID, IPC, UTS) and a loopback it can bring up: CAP_SYS_ADMIN and
+# CAP_NET_ADMIN.  Whether a systemd boots in there is the next probe: the
+# test unit in the container writes /results/booted first.
+if ! err=$(unshare --net --mount --pid --fork --ipc --uts \
+    ip link set lo up 2>&1); then
+	skip "systemd: cannot make the namespaces systemd-nspawn needs (unshare --net --mount --pid --ipc --uts, ip link set lo up; CAP_SYS_ADMIN and CAP_NET_ADMIN): $(echo "$err" | head -n 1)"
+	exit 0
+fi
+
 mkdir -p "$CACHE" || exit 2
 run=$(mktemp -d /tmp/failoverdns-systemd.XXXXXX) || exit 2
 nspawn_pid=
@@ -119,6 +129,47 @@ while [ $i -lt 2000 ]; do
 	i=$((i + 1))
 done >"$run/t/queries"
 
+# tflood.pl HOST PORT N SECONDS: opens N TCP connections at once, sends a
+# query on each, waits up to SECONDS for the answers; prints "connected
+# answered seconds".  Only what perl-base has: IO::Socket::IP, IO::Select
+# (no Time::HiRes, so whole seconds).
+cat >"$run/t/tflood.pl" <<'EOF'
+use strict;
+use warnings;
+use IO::Socket::IP;
+use IO::Select;
+my ($host, $port, $n, $limit) = @ARGV;
+my $q = pack('n6', 0x4242, 0, 1, 0, 0, 0) . "\3www\7example\3com\0" .
+    pack('n2', 1, 1);
+my $t0 = time;
+my (@s, %buf);
+for (1 .. $n) {
+	my $s = IO::Socket::IP->new(PeerHost => $host, PeerPort => $port,
+	    Proto => 'tcp', Timeout => 1) or next;
+	push @s, $s;
+}
+for my $s (@s) {
+	syswrite($s, pack('n', length $q) . $q);
+}
+my $sel = IO::Select->new(@s);
+my $ok = 0;
+while ($sel->count && time - $t0 < $limit) {
+	for my $s ($sel->can_read(0.2)) {
+		$buf{$s} //= '';
+		my $r = sysread($s, $buf{$s}, 4096, length $buf{$s});
+		my $b = $buf{$s};
+		if (!$r || (length $b >= 2 && length $b >= 2 + unpack('n', $b))) {
+			$sel->remove($s);
+			next if length $b < 14;
+			my (undef, $id, $flags, undef, $an) = unpack('n5', $b);
+			$ok++ if $id == 0x4242 && ($flags & 0x800f) == 0x8000 && $an >= 1;
+		}
+	}
+}
+close $_ for @s;
+printf "%d %d %d\n", scalar @s, $ok, time - $t0;
+EOF
+
 cat >"$run/t/fdns-test.service" <<'EOF'
 [Unit]
 Description=failoverdns checks
@@ -130,7 +181,7 @@ Type=oneshot
 ExecStart=/bin/bash /t/inside.sh
 StandardOutput=file:/results/debug
 StandardError=inherit
-TimeoutStartSec=240
+TimeoutStartSec=360
 EOF
 
 # The checks, run by systemd inside the container.  Verdict lines go to
@@ -141,8 +192,11 @@ EXPOSURE_MAX=$EXPOSURE_MAX
 EOF
 cat >>"$run/t/inside.sh" <<'EOF'
 out=/results/out
+# The probe: systemd booted far enough to start this unit.
+echo booted >/results/booted
 pass() { echo "pass: $*" >>$out; }
 fail() { echo "FAIL: $*" >>$out; }
+skip() { echo "skip: $*" >>$out; }
 note() { echo "# $*" >>$out; }
 PS4='+ $EPOCHREALTIME '
 set -x
@@ -264,8 +318,18 @@ check "tcp 127.0.0.2" 127.0.0.2 +tcp
 check "tcp ::1" ::1 +tcp
 check "tcp 2001:db8::2" 2001:db8::2 +tcp
 
+# Probe: can this systemd attach BPF programs at all (a transient unit
+# with IP accounting)?  If not, IPAddressDeny= is not enforced here, and
+# the check below is skipped rather than failed.
+systemd-run --quiet --unit=fdns-bpf-probe -p IPAccounting=yes \
+    -p RemainAfterExit=yes /bin/true
+sleep 0.5
+probe=$(systemctl show -P IPIngressBytes fdns-bpf-probe.service)
+systemctl stop fdns-bpf-probe.service
 ingress=$(systemctl show -P IPIngressBytes failoverdns.service)
-if [ -n "$ingress" ] && [ "$ingress" != "[no data]" ]; then
+if [ -z "$probe" ] || [ "$probe" = "[no data]" ]; then
+	skip "IPAddressDeny=any: this systemd cannot attach BPF programs here (a probe unit with IPAccounting=yes has IPIngressBytes=${probe:-none}; the journal says: $(journalctl -b --no-pager -g 'BPF' | tail -n 1))"
+elif [ -n "$ingress" ] && [ "$ingress" != "[no data]" ]; then
 	pass "IPAddressDeny=any enforced (BPF attached: IPIngressBytes=$ingress) and the queries answered"
 else
 	fail "IPAddressDeny=any: no BPF on the service (IPIngressBytes=$ingress)"
@@ -288,23 +352,30 @@ else
 	fail "failoverdns.service confinement: not running after the queries"
 fi
 
-# More than 200 connections within 2 s (300 at once, dnsperf over TCP):
-# the default trigger limit of an Accept=yes socket (200 in 2 s) would fail
-# the socket for good.  MaxConnectionsPerSource= drops most of them, since
+# More than 200 connections within 2 s (300 opened at once, one query
+# each, then up to 5 s for the answers): the default trigger limit of an
+# Accept=yes socket (200 in 2 s) would fail the socket for good.
+# MaxConnections=64 and MaxConnectionsPerSource= drop most of them, since
 # they all come from 127.0.0.1; the point is that the socket stays up.
-head -n 300 /t/queries >/tmp/q300
 tflood() {
-	dnsperf -m tcp -f inet -s 127.0.0.1 -c 300 -q 300 -n 1 -d /tmp/q300 \
-	    -t 5 -l 15 >/tmp/dnsperf.tcp 2>&1
-	cat /tmp/dnsperf.tcp
-	tsent=$(sed -n 's/^ *Queries sent: *\([0-9]*\).*/\1/p' /tmp/dnsperf.tcp)
-	tok=$(sed -n 's/^ *Queries completed: *\([0-9]*\).*/\1/p' /tmp/dnsperf.tcp)
-	tsecs=$(sed -n 's/^ *Run time (s): *\([0-9.]*\).*/\1/p' /tmp/dnsperf.tcp)
+	perl /t/tflood.pl 127.0.0.1 53 300 5 >/tmp/tflood 2>&1
+	cat /tmp/tflood
+	read -r tsent tok tsecs </tmp/tflood
+	case $tsent$tok in
+	*[!0-9]* | '') tsent=0 tok=0 tsecs=? ;;
+	esac
 }
+n0=$(systemctl show -P NAccepted failoverdns-tcp.socket)
 tflood
+n1=$(systemctl show -P NAccepted failoverdns-tcp.socket)
 note "TCP flood: ${tsent:-0} connections at once: ${tok:-0} answered in ${tsecs:-?} s, $(systemctl show -P NAccepted failoverdns-tcp.socket) accepted, result $(systemctl show -P Result failoverdns-tcp.socket)"
 sleep 1
-if active failoverdns-tcp.socket && [ "$(systemctl show -P Result failoverdns-tcp.socket)" = success ]; then
+# The flood must have reached the socket: connections made and accepted by
+# systemd, or "still listening" proves nothing.  (How many are answered
+# within 5 s depends on the machine's load: a figure, not a verdict.)
+if [ "${tsent:-0}" -eq 0 ] || [ $((n1 - n0)) -le 0 ]; then
+	fail "tcp flood: ${tsent:-0} connections made, $((n1 - n0)) accepted by systemd: the flood did not reach the socket"
+elif active failoverdns-tcp.socket && [ "$(systemctl show -P Result failoverdns-tcp.socket)" = success ]; then
 	pass "tcp flood: ${tsent:-0} connections at once, failoverdns-tcp.socket still listening (${tok:-0} answered)"
 else
 	fail "tcp flood: failoverdns-tcp.socket $(systemctl show -P SubState failoverdns-tcp.socket) ($(systemctl show -P Result failoverdns-tcp.socket))"
@@ -329,6 +400,10 @@ systemctl status --no-pager failoverdns.socket failoverdns-tcp.socket
 # Idle exit (default -i 10) and restart by the next query.
 t0=$(date +%s)
 answers 127.0.0.1 >/dev/null
+# Control: it runs now, so that "not active" below is the idle exit.
+if [ "$(systemctl is-active failoverdns.service)" != active ]; then
+	fail "failoverdns.service not running right after a query"
+fi
 i=0
 while [ $i -lt 40 ] && [ "$(systemctl is-active failoverdns.service)" = active ]; do
 	sleep 0.5
@@ -352,6 +427,10 @@ else
 fi
 
 # The drain file (-d /var/lib/failoverdns/down, /etc/default/failoverdns).
+# Control: the same queries answer just before.
+answers 127.0.0.1 >/dev/null && answers ::1 >/dev/null &&
+    answers 127.0.0.1 +tcp >/dev/null ||
+    fail "drain file control: no answer before the file exists: $why"
 touch $down
 u=$(status_of 127.0.0.1) t=$(status_of 127.0.0.1 +tcp) s6=$(status_of ::1)
 if [ "$u/$t/$s6" = REFUSED/REFUSED/REFUSED ]; then
@@ -385,26 +464,46 @@ systemctl stop failoverdns.socket failoverdns.service
 systemctl start failoverdns.socket
 check "udp answers again with the shipped unit" 127.0.0.1
 
-# Control: the same flood with systemd's default trigger limit fails the
-# socket, so the check above can tell.  Then back to the shipped unit.
+# Control: with a trigger limit the same flood fails the socket, so the
+# check above can tell.  systemd's default (200 in 2 s) is not always
+# reached: each accepted connection costs a sandboxed service start, and on
+# a loaded machine systemd accepts fewer than 200 in 2 s; so the verdict
+# uses 10 in 2 s, and the default's outcome is noted for the record.  Then
+# back to the shipped unit.
 dropin=/etc/systemd/system/failoverdns-tcp.socket.d
 mkdir -p $dropin
-printf '[Socket]\nTriggerLimitIntervalSec=2s\nTriggerLimitBurst=200\n' >$dropin/default-limit.conf
-systemctl daemon-reload
-systemctl restart failoverdns-tcp.socket
-tflood
-sleep 1
-r=$(systemctl show -P Result failoverdns-tcp.socket)
-note "control, default trigger limit: the same flood leaves failoverdns-tcp.socket $(systemctl show -P ActiveState failoverdns-tcp.socket) ($r)"
+limit_flood() {	# INTERVAL BURST: sets r (the socket's Result after a flood)
+	printf '[Socket]\nTriggerLimitIntervalSec=%s\nTriggerLimitBurst=%s\n' "$1" "$2" >$dropin/limit.conf
+	systemctl daemon-reload
+	systemctl reset-failed failoverdns-tcp.socket
+	systemctl restart failoverdns-tcp.socket
+	# Control: the socket answers before the flood.
+	answers 127.0.0.1 +tcp >/dev/null ||
+	    fail "control, trigger limit $2 in $1: no TCP answer before the flood: $why"
+	tflood
+	sleep 1
+	r=$(systemctl show -P Result failoverdns-tcp.socket)
+	note "control, trigger limit $2 in $1: ${tsent:-0} connections, ${tok:-0} answered, $(systemctl show -P NAccepted failoverdns-tcp.socket) accepted, failoverdns-tcp.socket $(systemctl show -P ActiveState failoverdns-tcp.socket) ($r)"
+}
+limit_flood 2s 10
 if [ "$r" = trigger-limit-hit ]; then
-	pass "control: with the default trigger limit the same flood fails the socket (trigger-limit-hit)"
+	pass "control: with a trigger limit (10 in 2 s) the same flood fails the socket (trigger-limit-hit)"
 else
-	fail "control: with the default trigger limit the flood left the socket $r"
+	fail "control: with a trigger limit (10 in 2 s) the flood left the socket $r"
 fi
+limit_flood 2s 200
+note "for the record, systemd's default trigger limit (200 in 2 s): $r"
 rm -rf $dropin
 systemctl daemon-reload
 systemctl reset-failed failoverdns-tcp.socket
 systemctl restart failoverdns-tcp.socket
+# Connections of the last flood may still be queued for a service start:
+# up to 30 s until an answer.
+i=0
+until answers 127.0.0.1 +tcp >/dev/null || [ $i -ge 10 ]; do
+	sleep 1
+	i=$((i + 1))
+done
 check "tcp answers again with the shipped unit" 127.0.0.1 +tcp
 
 # exposure MAX LABEL: systemd-analyze security of the running service as
@@ -429,12 +528,12 @@ journalctl --no-pager -u failoverdns.service -u failoverdns.socket -u 'failoverd
 echo done >/results/done
 EOF
 
-rm -f "$run/results/out" "$run/results/done"
+rm -f "$run/results/out" "$run/results/done" "$run/results/booted"
 # --volatile=overlay: the cached tree stays as built; --private-network: the
 # container has its own loopback and nothing else; bpf() is allowed so that
 # systemd enforces IPAddressDeny=.  Arguments after the
 # directory go to systemd, which takes them as its kernel command line.
-timeout 300 systemd-nspawn --quiet --boot --register=no --keep-unit \
+timeout 420 systemd-nspawn --quiet --boot --register=no --keep-unit \
     --private-network --volatile=overlay --system-call-filter=bpf \
     --directory="$TREE" \
     --bind="$run/results:/results" --bind-ro="$run/src:/src" \
@@ -446,6 +545,10 @@ wait "$nspawn_pid"
 rc=$?
 nspawn_pid=
 
+if [ ! -f "$run/results/booted" ]; then
+	skip "systemd: systemd does not boot in a container here (systemd-nspawn --boot, exit $rc): $(grep -v '^ *$' "$run/console.log" | tail -n 2 | tr '\n' ' ')"
+	exit 0
+fi
 if [ -f "$run/results/out" ]; then
 	cat "$run/results/out"
 	nfail=$((nfail + $(grep -c '^FAIL: ' "$run/results/out")))
