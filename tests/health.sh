@@ -1,0 +1,728 @@
+#!/bin/sh
+# tests/health.sh: health/failoverdns-health (issue 13) against listeners
+# this suite starts on 127.0.0.1: TCP, HTTP and HTTPS checks up and down,
+# fall and rise counted in rounds, the active decision with fail-open, the
+# standby decision, the redirect file's content, mode and atomic
+# replacement, its removal on TERM, INT and HUP, bad arguments; then the
+# shipped unit (systemd-analyze), the runit and s6 run scripts, and, when
+# ./failoverdns has -r, failoverdns answering from the file the program wrote.
+#
+# The peers' addresses are documentation addresses written into the file;
+# nothing is sent to them: every check goes to 127.0.0.1.  Rounds are short
+# (-i 0.2) and every wait is polled with a generous bound.
+# Prints pass:/FAIL:/skip: lines; exits 0 iff nothing failed.  Needs
+# /usr/bin/python3, curl, bash, ss; openssl for the HTTPS checks.
+
+set -u
+cd "$(dirname "$0")/.." || exit 2
+top=$(pwd)
+H=$top/health/failoverdns-health
+FDNS=${FAILOVERDNS:-$top/failoverdns}
+PY=/usr/bin/python3
+
+nfail=0
+pass() { echo "pass: $1"; }
+fail() { echo "FAIL: $1: $2"; nfail=$((nfail + 1)); }
+skip() { echo "skip: $1: $2"; }
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/failoverdns-health-test.XXXXXX") || exit 2
+pids=
+cleanup() {
+	for p in $pids; do
+		kill "$p" 2>/dev/null
+	done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+for t in curl bash ss; do
+	command -v $t >/dev/null 2>&1 || { fail health "missing tool: $t"; exit 1; }
+done
+[ -x "$PY" ] || { fail health "missing $PY"; exit 1; }
+
+# Ports: 20000-39999 from a place chosen by our PID, free for TCP.
+port_next=$((20000 + ($$ * 53) % 19000))
+free_port() {
+	i=0
+	while [ $i -lt 500 ]; do
+		port_next=$((port_next + 1))
+		[ $port_next -ge 40000 ] && port_next=20000
+		i=$((i + 1))
+		[ -n "$(ss -Htan "sport = :$port_next" 2>/dev/null)" ] && continue
+		port=$port_next
+		return 0
+	done
+	echo "no free port" >&2
+	exit 2
+}
+
+# until_true SECONDS CMD...: polls CMD every 0.1 s for at most SECONDS.
+until_true() {
+	n=$(($1 * 10))
+	shift
+	while [ $n -gt 0 ]; do
+		"$@" && return 0
+		sleep 0.1
+		n=$((n - 1))
+	done
+	return 1
+}
+
+# The web server: GET /NAME answers 200 while $tmp/flags/NAME exists and
+# 503 otherwise; /moved answers 302, /slow answers after 5 s (and writes
+# the time it was asked to $tmp/flags.slow).  With CERT
+# and KEY, over TLS.  Lives at most 300 s.
+mkdir "$tmp/flags"
+cat >"$tmp/web.py" <<'EOF'
+import http.server, os, ssl, sys, threading, time
+port, flags = int(sys.argv[1]), sys.argv[2]
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        name = self.path.strip("/")
+        if name == "moved":
+            self.send_response(302); self.send_header("Location", "/")
+        elif name == "slow":
+            with open(flags + ".slow", "a") as f:
+                f.write("%f\n" % time.time())
+            time.sleep(5); self.send_response(200)
+        elif name.isalnum() and os.path.exists(os.path.join(flags, name)):
+            self.send_response(200)
+        else:
+            self.send_response(503)
+        self.send_header("Content-Length", "0"); self.end_headers()
+    def log_message(self, *a):
+        pass
+srv = http.server.ThreadingHTTPServer(("127.0.0.1", port), H)
+srv.daemon_threads = True
+if len(sys.argv) > 3:
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(sys.argv[3], sys.argv[4])
+    srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+threading.Timer(300, lambda: os._exit(0)).start()
+srv.serve_forever()
+EOF
+
+# web [CERT KEY]: starts a web server on a free port; sets port, webpid.
+listening() { [ -n "$(ss -Hltn "sport = :$1" 2>/dev/null)" ]; }
+web() {
+	free_port
+	$PY "$tmp/web.py" "$port" "$tmp/flags" "$@" 2>>"$tmp/web.err" &
+	webpid=$!
+	pids="$pids $webpid"
+	until_true 10 listening "$port" || fail web "no listener on $port"
+}
+up() { for f; do : >"$tmp/flags/$f"; done; }
+down() { for f; do rm -f "$tmp/flags/$f"; done; }
+
+# start NAME ARG...: starts the program, its stderr in $tmp/NAME.log; sets
+# hpid.  SIGINT is set back to its default first: sh ignores it in
+# background jobs, and a signal ignored on entry cannot be trapped.
+start() {
+	name=$1
+	shift
+	$PY -c 'import os, signal, sys
+signal.signal(signal.SIGINT, signal.SIG_DFL)
+os.execv(sys.argv[1], sys.argv[1:])' "$H" "$@" 2>"$tmp/$name.log" &
+	hpid=$!
+	pids="$pids $hpid"
+}
+# stop_it: TERM, then wait for the exit (at most 5 s); sets st.
+stop_it() {
+	kill "$hpid" 2>/dev/null
+	until_true 5 gone "$hpid"
+	wait "$hpid"
+	st=$?
+}
+gone() { ! kill -0 "$1" 2>/dev/null; }
+logged() { grep -q -- "$2" "$tmp/$1.log"; }
+# has FILE CONTENT: FILE holds CONTENT (lines given as words).
+has() { [ -f "$1" ] && [ "$(cat "$1")" = "$(printf '%s\n' $2)" ]; }
+nofile() { [ ! -e "$1" ]; }
+show() { sed 's/^/  | /' "$tmp/$1.log" | tail -n "${2:-8}"; }
+
+P=198.51.100.2
+Q=203.0.113.3
+P6=2001:db8::2
+
+# ------------------------------------------------------------ bad arguments
+
+t_bad_arguments() {
+	r=$tmp/r.args
+	ok="-r $r -c tcp://127.0.0.1:1"
+	# Positive control: the same lines without the error start and run.
+	start args $ok -i 0.2
+	if until_true 10 logged args "every server unhealthy"; then
+		pass "bad arguments: control: a good command line runs"
+	else
+		fail "bad arguments" "control did not run: $(head -2 "$tmp/args.log")"
+	fi
+	stop_it
+	while IFS='|' read -r want args; do
+		# shellcheck disable=SC2086
+		"$H" $args >"$tmp/out" 2>"$tmp/err"
+		rc=$?
+		l1=$(sed -n 1p "$tmp/err")
+		l2=$(sed -n 2p "$tmp/err")
+		if [ $rc -eq 1 ] && [ "$(wc -l <"$tmp/err")" -eq 2 ] &&
+		    [ ! -s "$tmp/out" ] &&
+		    case $l1 in "failoverdns-health: $want"*) true ;; *) false ;; esac &&
+		    case $l2 in "failoverdns-health: usage: failoverdns-health [-v] [-S]"*) true ;; *) false ;; esac; then
+			pass "bad arguments: $args: exit 1, '$l1'"
+		else
+			fail "bad arguments: $args" "exit $rc, want 1 and '$want...' then usage; got: $(tr '\n' '/' <"$tmp/err")"
+		fi
+	done <<EOF
+-x: unknown option|-x $ok
+-i: missing|$ok -i
+-i:|-i abc $ok
+-i:|-i 0 $ok
+-i:|-i 1.2.3 $ok
+-t:|-t -1 $ok
+-t:|-t 0 $ok
+-f:|-f 0 $ok
+-u:|-u x $ok
+-r: missing|-c tcp://127.0.0.1:1
+-c: missing|-r $r
+-c:|-r $r -c foo://127.0.0.1/
+-c:|-r $r -c tcp://127.0.0.1:99999
+-c:|-r $r -c tcp://127.0.0.1
+-c:|-r $r -c https://www.example.com/#connect=not.an.address
+-c:|-r $r -c https://www.example.com/#bogus
+-c:|-r $r -c http://www.example.com/#insecure
+-p:|$ok -p 198.51.100=tcp://127.0.0.1:2
+-p:|$ok -p 198.51.100.2
+-p:|$ok -p 198.51.100.2,=tcp://127.0.0.1:2
+-p:|$ok -p 198.51.100.2=ftp://127.0.0.1/
+-p:|$ok -p 2001:db8:::2=tcp://127.0.0.1:2
+-S:|-S $ok
+extra: unexpected|$ok extra
+EOF
+	# A check that cannot run is a start-up error: http:// without curl.
+	mkdir "$tmp/bin"
+	for t in sh awk sed grep tr mktemp sleep rm mv chmod dirname cat bash \
+	    timeout env; do
+		ln -s "$(command -v $t)" "$tmp/bin/$t"
+	done
+	PATH=$tmp/bin "$H" -r "$tmp/r.nocurl" -c http://127.0.0.1:1/ 2>"$tmp/err"
+	rc=$?
+	# Control: the same PATH runs a tcp:// check (no curl needed).
+	PATH=$tmp/bin timeout 1 "$H" -r "$tmp/r.nocurl" -c tcp://127.0.0.1:1 \
+	    2>"$tmp/err2"
+	rc2=$?
+	if [ $rc -eq 1 ] && grep -q "curl not found" "$tmp/err" && [ $rc2 -eq 124 ]; then
+		pass "no curl: http:// is a start-up error (exit 1: $(head -1 "$tmp/err"))"
+	else
+		fail "no curl" "exit $rc ($(head -1 "$tmp/err")), control exit $rc2 (want 124): $(head -1 "$tmp/err2")"
+	fi
+}
+
+# ------------------------------------------------------------ checks
+
+# one_round CHECK: the verdict of CHECK in the first round, as -v logs it.
+one_round() {
+	start one -v -i 0.2 -t 2 -r "$tmp/r.one" -c "$1"
+	until_true 10 logged one "check .*: "
+	stop_it
+	sed -n 's/^failoverdns-health: check [^ ]*: //p' "$tmp/one.log" | head -1
+}
+
+t_checks() {
+	web
+	wport=$port
+	up svc
+	free_port
+	closed=$port
+	while IFS='|' read -r want check; do
+		v=$(one_round "$check")
+		case $v in
+		"$want"*) pass "check $check: $v" ;;
+		*) fail "check $check" "got '$v', want '$want'" ;;
+		esac
+	done <<EOF
+pass|tcp://127.0.0.1:$wport
+Connection refused|tcp://127.0.0.1:$closed
+pass|http://127.0.0.1:$wport/svc
+pass|http://127.0.0.1:$wport/moved
+HTTP status 503|http://127.0.0.1:$wport/other
+curl: Failed to connect|http://127.0.0.1:$closed/
+pass|http://www.example.com:$wport/svc#connect=127.0.0.1
+curl: Operation timed out|http://127.0.0.1:$wport/slow
+EOF
+	if ! command -v openssl >/dev/null 2>&1; then
+		skip "https checks" "openssl is not installed"
+		return
+	fi
+	if ! openssl req -x509 -newkey rsa:2048 -nodes -days 2 \
+	    -subj /CN=www.example.com -addext subjectAltName=DNS:www.example.com \
+	    -keyout "$tmp/key.pem" -out "$tmp/cert.pem" >/dev/null 2>&1; then
+		skip "https checks" "openssl req could not make a certificate"
+		return
+	fi
+	web "$tmp/cert.pem" "$tmp/key.pem"
+	sport=$port
+	while IFS='|' read -r want ca check; do
+		if [ -n "$ca" ]; then
+			export CURL_CA_BUNDLE="$ca"
+		else
+			unset CURL_CA_BUNDLE
+		fi
+		v=$(one_round "$check")
+		case $v in
+		"$want"*) pass "check $check (CA: ${ca:-system}): $v" ;;
+		*) fail "check $check (CA: ${ca:-system})" "got '$v', want '$want'" ;;
+		esac
+	done <<EOF
+pass|$tmp/cert.pem|https://www.example.com:$sport/svc#connect=127.0.0.1
+curl: SSL certificate problem||https://www.example.com:$sport/svc#connect=127.0.0.1
+pass||https://www.example.com:$sport/svc#connect=127.0.0.1,insecure
+curl: SSL: no alternative certificate subject name|$tmp/cert.pem|https://other.example.com:$sport/svc#connect=127.0.0.1
+HTTP status 503|$tmp/cert.pem|https://www.example.com:$sport/other#connect=127.0.0.1
+EOF
+	unset CURL_CA_BUNDLE
+}
+
+# All checks of a round run at once: four checks that each take the whole
+# timeout (2 s) all reach the server within 3 s (one after the other, they
+# would take at least 6 s).
+t_parallel() {
+	web
+	rm -f "$tmp/flags.slow"
+	start par -v -i 0.2 -t 2 -r "$tmp/r.par" \
+	    -c "http://127.0.0.1:$port/slow" -p "$P=http://127.0.0.1:$port/slow" \
+	    -p "$Q=http://127.0.0.1:$port/slow" -p "$P6=http://127.0.0.1:$port/slow"
+	until_true 30 logged par "every server unhealthy"
+	stop_it
+	spread=$(head -4 "$tmp/flags.slow" | sort -n |
+	    awk 'NR == 1 { a = $1 } { b = $1; n++ } END { if (n == 4) printf "%d", (b - a) * 1000 }')
+	n=$(grep -c "check .*timed out" "$tmp/par.log")
+	if [ "$n" -ge 4 ] && [ -n "$spread" ] && [ "$spread" -lt 3000 ]; then
+		pass "parallel: 4 checks of 2 s each reached the server within $spread ms"
+	else
+		fail parallel "$n timeouts logged; the 4 requests arrived over ${spread:-?} ms (want < 3000)"
+		show par
+	fi
+}
+
+# ------------------------------------------------------------ decisions
+
+# Active, TCP: the local listener goes away and comes back.
+t_tcp_active() {
+	web
+	lport=$port
+	lpid=$webpid
+	web
+	pport=$port
+	r=$tmp/r.tcp
+	start tcp -i 0.2 -t 1 -f 1 -u 1 -r "$r" -c "tcp://127.0.0.1:$lport" \
+	    -p "$P=tcp://127.0.0.1:$pport"
+	if until_true 10 logged tcp "local service up: answering with own" &&
+	    nofile "$r"; then
+		pass "tcp: local up: no redirect file"
+	else
+		fail tcp "local up: no decision, or a file"
+		show tcp
+	fi
+	kill "$lpid"
+	if until_true 10 has "$r" "$P"; then
+		pass "tcp: local listener gone: redirect file says $P"
+	else
+		fail tcp "no redirect to $P after the listener stopped"
+		show tcp
+	fi
+	$PY "$tmp/web.py" "$lport" "$tmp/flags" 2>>"$tmp/web.err" &
+	pids="$pids $!"
+	if until_true 10 nofile "$r"; then
+		pass "tcp: local listener back: redirect file removed"
+	else
+		fail tcp "the file stayed after the listener came back"
+		show tcp
+	fi
+	stop_it
+}
+
+# Active, HTTP: two local checks (one answering 302) must both pass; the
+# file carries the peer's IPv4 and IPv6 addresses.
+t_http_active() {
+	web
+	u=http://127.0.0.1:$port
+	r=$tmp/r.http
+	up hl hp
+	start http -i 0.2 -t 1 -f 1 -u 1 -r "$r" -c "$u/hl" -c "$u/moved" \
+	    -p "$P,$P6=$u/hp"
+	if until_true 10 logged http "local service up" && nofile "$r"; then
+		pass "http: 200 and 302: local up, no redirect file"
+	else
+		fail http "local up: no decision, or a file"
+		show http
+	fi
+	down hl
+	if until_true 10 has "$r" "$P $P6"; then
+		pass "http: local 503: the file is '$(tr '\n' ' ' <"$r")'"
+	else
+		fail http "no redirect to $P $P6: $(cat "$r" 2>&1)"
+		show http
+	fi
+	mode=$(stat -c %a "$r")
+	[ "$mode" = 644 ] && pass "http: the file's mode is 644" ||
+	    fail http "the file's mode is $mode, want 644"
+	up hl
+	if until_true 10 nofile "$r"; then
+		pass "http: local 200 again: file removed"
+	else
+		fail http "the file stayed"
+	fi
+	stop_it
+}
+
+# rounds LOG URL MESSAGE: how many results of URL in a row, all pass or all
+# fail, preceded the first MESSAGE line.
+rounds() {
+	awk -v u="check $2: " -v m="$3" '
+	    index($0, m) { print n; exit }
+	    index($0, u) { v = substr($0, index($0, u) + length(u))
+		if (v != last) n = 0
+		n++; last = v }' "$tmp/$1.log"
+}
+
+# Fall and rise are counted in rounds: -f 3 -u 2.
+t_fall_rise() {
+	web
+	u=http://127.0.0.1:$port
+	r=$tmp/r.fr
+	up fl fp
+	start fr -v -i 0.2 -t 1 -f 3 -u 2 -r "$r" -c "$u/fl" -p "$P=$u/fp"
+	until_true 10 logged fr "local service up" ||
+	    fail "fall/rise" "no first decision"
+	down fl
+	until_true 10 has "$r" "$P"
+	until_true 10 logged fr "local: down after 3 failures"
+	n=$(rounds fr "$u/fl" "local: down after")
+	if [ "${n:-0}" = 3 ] && has "$r" "$P"; then
+		pass "fall: down after 3 failing rounds in a row, then the file"
+	else
+		fail fall "${n:-no} failing rounds before down, want 3"
+		show fr 20
+	fi
+	up fl
+	until_true 10 nofile "$r"
+	n=$(rounds fr "$u/fl" "local: up after")
+	if [ "${n:-0}" = 2 ] && nofile "$r"; then
+		pass "rise: up after 2 passing rounds in a row, file removed"
+	else
+		fail rise "${n:-no} passing rounds before up, want 2"
+		show fr 20
+	fi
+	stop_it
+	# A single failing round does not count as down (-f 2).  -i 1 leaves
+	# time to put the flag back before the next round.
+	up fl
+	start flap -v -i 1 -t 1 -f 2 -u 1 -r "$tmp/r.flap" -c "$u/fl" \
+	    -p "$P=$u/fp"
+	until_true 10 logged flap "local service up"
+	down fl
+	until_true 10 logged flap "check $u/fl: HTTP status 503"
+	up fl
+	n0=$(grep -c "check $u/fl: pass" "$tmp/flap.log")
+	until_true 10 passes_after flap "$u/fl" $((n0 + 2))
+	n=$(grep -c "check $u/fl: HTTP status 503" "$tmp/flap.log")
+	if [ "$n" -eq 1 ] && ! logged flap "local: down" && nofile "$tmp/r.flap"; then
+		pass "fall: one failing round with -f 2 changes nothing"
+	elif [ "$n" -eq 1 ]; then
+		fail fall "one failing round made a change"
+		show flap 12
+	else
+		skip "fall, one round" "the flag was back only after $n rounds (slow machine)"
+	fi
+	stop_it
+}
+passes_after() { [ "$(grep -c "check $2: pass" "$tmp/$1.log")" -ge "$3" ]; }
+
+# Active with two peers: both in the file; both down too: fail open.
+t_fail_open() {
+	web
+	u=http://127.0.0.1:$port
+	r=$tmp/r.fo
+	up ol op1 op2
+	start fo -i 0.2 -t 1 -f 1 -u 1 -r "$r" -c "$u/ol" -p "$P=$u/op1" \
+	    -p "$Q=$u/op2"
+	until_true 10 logged fo "local service up"
+	down ol
+	if until_true 10 has "$r" "$P $Q"; then
+		pass "active: local down, two peers up: the file holds both, in order"
+	else
+		fail "fail open" "control: no file with $P $Q"
+		show fo
+	fi
+	down op1 op2
+	if until_true 10 nofile "$r" &&
+	    logged fo "every server unhealthy: answering with own addresses"; then
+		pass "fail open: local and both peers down: no file, and the log says so"
+	else
+		fail "fail open" "file or log wrong: $(cat "$r" 2>&1)"
+		show fo
+	fi
+	up op2
+	if until_true 10 has "$r" "$Q"; then
+		pass "active: the second peer back: the file holds $Q only"
+	else
+		fail "fail open" "no file with $Q after it came back"
+	fi
+	stop_it
+}
+
+# Standby: the first healthy peer, whatever the local check says.
+t_standby() {
+	web
+	u=http://127.0.0.1:$port
+	r=$tmp/r.sb
+	up sl sp1 sp2
+	start sb -S -i 0.2 -t 1 -f 1 -u 1 -r "$r" -c "$u/sl" -p "$P=$u/sp1" \
+	    -p "$Q=$u/sp2"
+	if until_true 10 has "$r" "$P"; then
+		pass "standby: both peers up: the file holds the first, $P"
+	else
+		fail standby "no file with $P: $(cat "$r" 2>&1)"
+		show sb
+	fi
+	down sp1
+	if until_true 10 has "$r" "$Q"; then
+		pass "standby: first peer down: the file holds the second, $Q"
+	else
+		fail standby "no file with $Q"
+	fi
+	down sp2
+	if until_true 10 nofile "$r" &&
+	    logged sb "standby: no peer up: answering with own addresses"; then
+		pass "standby: no peer up: no file (own addresses)"
+	else
+		fail standby "file stayed with no peer up"
+		show sb
+	fi
+	down sl
+	until_true 10 logged sb "every server unhealthy"
+	up sp1
+	if until_true 10 has "$r" "$P"; then
+		pass "standby: local down, first peer back: the file holds $P"
+	else
+		fail standby "no file with $P after it came back"
+	fi
+	stop_it
+}
+
+# ------------------------------------------------------------ the file
+
+# Atomic replacement: while the decision flips, a reader that opens the
+# file as fast as it can sees only whole contents; each write is a new
+# inode; no temporary file is left.
+t_atomic() {
+	web
+	u=http://127.0.0.1:$port
+	d=$tmp/atomic
+	mkdir "$d"
+	r=$d/redirect
+	up ap2
+	start at -i 0.2 -t 1 -f 1 -u 1 -r "$r" -c "$u/al" -p "$P,$P6=$u/ap1" \
+	    -p "$Q=$u/ap2"
+	until_true 10 has "$r" "$Q"
+	i1=$(stat -c %i "$r" 2>/dev/null)
+	$PY - "$r" "$tmp/stopreader" >"$tmp/seen" <<'EOF' &
+import os, sys, time
+seen, end = {}, time.time() + 30
+while time.time() < end and not os.path.exists(sys.argv[2]):
+    try:
+        with open(sys.argv[1]) as f:
+            c = f.read()
+        seen[c] = seen.get(c, 0) + 1
+    except FileNotFoundError:
+        seen["(none)"] = seen.get("(none)", 0) + 1
+for c, n in seen.items():
+    print(n, repr(c))
+EOF
+	reader=$!
+	pids="$pids $reader"
+	k=0
+	while [ $k -lt 3 ]; do
+		up ap1
+		until_true 5 has "$r" "$P $P6 $Q"
+		down ap1
+		until_true 5 has "$r" "$Q"
+		k=$((k + 1))
+	done
+	i2=$(stat -c %i "$r" 2>/dev/null)
+	: >"$tmp/stopreader"
+	wait $reader
+	bad=$(grep -v -e "'198.51.100.2\\\\n2001:db8::2\\\\n203.0.113.3\\\\n'\$" \
+	    -e "'203.0.113.3\\\\n'\$" "$tmp/seen")
+	reads=$(awk '{ n += $1 } END { print n + 0 }' "$tmp/seen")
+	kinds=$(wc -l <"$tmp/seen")
+	changes=$(grep -c "redirecting to" "$tmp/at.log")
+	if [ -z "$bad" ] && [ "$kinds" -eq 2 ] && [ "$changes" -ge 6 ]; then
+		pass "atomic: $reads reads over $changes changes saw only whole contents"
+	else
+		fail atomic "$changes changes; contents seen: $(tr '\n' ';' <"$tmp/seen")"
+	fi
+	if [ -n "$i1" ] && [ -n "$i2" ] && [ "$i1" != "$i2" ]; then
+		pass "atomic: a new inode after the changes ($i1, then $i2)"
+	else
+		fail atomic "inode '$i1' then '$i2'"
+	fi
+	left=$(ls -A "$d")
+	[ "$left" = redirect ] && pass "atomic: no temporary file left behind" ||
+	    fail atomic "the directory holds: $left"
+	stop_it
+}
+
+# The file goes when the program ends on TERM, INT or HUP (exit 0); it is
+# never there before the first round.
+t_signals() {
+	web
+	u=http://127.0.0.1:$port
+	down sgl
+	up sgp
+	r=$tmp/r.sig
+	# A file left behind by a killed program is removed at start.
+	echo 203.0.113.99 >"$r"
+	start pre -i 5 -t 2 -r "$r" -c "$u/slow" -p "$P=$u/sgp"
+	if until_true 10 logged pre started && nofile "$r"; then
+		pass "start: no file before the first round (a stale one is removed)"
+	else
+		fail start "a file before the first round: $(cat "$r" 2>&1)"
+	fi
+	until_true 10 has "$r" "$P"
+	stop_it
+	for sig in TERM INT HUP; do
+		start "sig$sig" -i 0.2 -r "$r" -c "$u/sgl" -p "$P=$u/sgp"
+		if ! until_true 10 has "$r" "$P"; then
+			fail "$sig" "control: no redirect file"
+			continue
+		fi
+		kill -s $sig "$hpid"
+		until_true 5 gone "$hpid"
+		wait "$hpid"
+		st=$?
+		if nofile "$r" && [ $st -eq 0 ] && logged "sig$sig" "stopped: $sig"; then
+			pass "$sig: the file was there, then removed; exit 0"
+		else
+			fail "$sig" "exit $st; file: $(cat "$r" 2>&1)"
+			show "sig$sig" 3
+		fi
+	done
+}
+
+# ------------------------------------------------------------ around it
+
+# failoverdns -r reads the file the program wrote (when failoverdns has -r).
+t_failoverdns_reads_it() {
+	if [ ! -x "$FDNS" ]; then
+		skip "failoverdns -r" "$FDNS not built"
+		return
+	fi
+	r=$tmp/r.e2e
+	ask() {	# the A answer's addresses, as hex bytes
+		printf '\000\041\022\064\001\000\000\001\000\000\000\000\000\000\003www\007example\003com\000\000\001\000\001' |
+		    "$FDNS" "$@" -n ns1.example.com. www.example.com 198.51.100.1 \
+		    2>"$tmp/fdns.err" | od -An -v -tx1 | tr -s ' \n' '  '
+	}
+	a=$(ask -r "$r")
+	case $a in
+	*"c6 33 64 01"*) ;;
+	*)
+		skip "failoverdns -r" "not accepted by $FDNS: $(head -1 "$tmp/fdns.err")"
+		return ;;
+	esac
+	web
+	u=http://127.0.0.1:$port
+	down el
+	up ep
+	start e2e -i 0.2 -f 1 -r "$r" -c "$u/el" -p "$P=$u/ep"
+	until_true 10 has "$r" "$P"
+	b=$(ask -r "$r")
+	stop_it
+	c=$(ask -r "$r")
+	case "$a/$b/$c" in
+	*"c6 33 64 01"*/*"c6 33 64 02"*/*"c6 33 64 01"*)
+		pass "failoverdns -r: own address, then $P from the file, then own again" ;;
+	*)
+		fail "failoverdns -r" "answers: $a / $b / $c" ;;
+	esac
+}
+
+# The unit: verify it, and its exposure score stays where it was measured.
+EXPOSURE_MAX=1.1
+t_unit() {
+	u=contrib/systemd/failoverdns-health.service
+	if ! command -v systemd-analyze >/dev/null 2>&1; then
+		skip "unit" "systemd-analyze is not installed"
+		return
+	fi
+	sed "s|/usr/local/sbin/failoverdns-health|$H|" "$u" >"$tmp/failoverdns-health.service"
+	if systemd-analyze verify --man=no "$tmp/failoverdns-health.service" >"$tmp/verify" 2>&1; then
+		pass "unit: systemd-analyze verify is clean"
+	else
+		fail unit "verify: $(head -3 "$tmp/verify" | tr '\n' ' ')"
+	fi
+	e=$(systemd-analyze security --no-pager --offline=yes "$u" 2>&1 |
+	    sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')
+	if [ -z "$e" ]; then
+		skip "unit exposure" "systemd-analyze security --offline=yes gave no score"
+	elif awk -v e="$e" -v m=$EXPOSURE_MAX 'BEGIN { exit !(e <= m) }'; then
+		pass "unit: exposure $e (at most $EXPOSURE_MAX)"
+	else
+		fail unit "exposure $e, above $EXPOSURE_MAX"
+	fi
+	grep -q '^RuntimeDirectoryMode=0755' "$u" && grep -q '^ExecStopPost=' "$u" &&
+	    grep -q '^Restart=always' "$u" &&
+	    pass "unit: RuntimeDirectoryMode=0755, Restart=always, ExecStopPost=" ||
+	    fail unit "RuntimeDirectoryMode=0755, Restart=always or ExecStopPost= missing"
+	grep -q '^PrivateNetwork=yes' contrib/systemd/failoverdns.service &&
+	    pass "unit: failoverdns.service keeps PrivateNetwork=yes" ||
+	    fail unit "failoverdns.service lost PrivateNetwork=yes"
+}
+
+# The runit and s6 run scripts, run by hand with the defaults file, the
+# program's path and the directory changed: they start the program with
+# the arguments (as root: as nobody, in a directory they made for it).
+t_run_scripts() {
+	web
+	u=http://127.0.0.1:$port
+	down rl
+	up rp
+	chmod 755 "$tmp"
+	for s in contrib/runit/failoverdns-health/run contrib/s6/failoverdns-health/run; do
+		tool=$(sed -n 's/^\tset -- \([a-z0-9-]*\) .*/\1/p' "$s")
+		if [ "$(id -u)" = 0 ] && ! command -v "$tool" >/dev/null 2>&1; then
+			skip "$s" "$tool is not installed"
+			continue
+		fi
+		rd=$tmp/rundir
+		r=$rd/redirect
+		rm -rf "$rd"
+		[ "$(id -u)" = 0 ] || mkdir "$rd"
+		printf 'FAILOVERDNS_HEALTH_ARGS="-i 0.2 -r %s -c %s -p %s"\n' \
+		    "$r" "$u/rl" "$P=$u/rp" >"$tmp/defaults"
+		sed -e "s|^DEFAULTS=.*|DEFAULTS=$tmp/defaults|" \
+		    -e "s|^PROGRAM=.*|PROGRAM=$H|" -e "s|^DIR=.*|DIR=$rd|" \
+		    "$s" >"$tmp/run"
+		sh "$tmp/run" >"$tmp/run.log" 2>&1 &
+		hpid=$!
+		pids="$pids $hpid"
+		if until_true 10 has "$r" "$P"; then
+			pass "$s: runs the program with FAILOVERDNS_HEALTH_ARGS as $(stat -c %U "$r")"
+		else
+			fail "$s" "no redirect file: $(head -3 "$tmp/run.log")"
+		fi
+		stop_it
+		nofile "$r" || fail "$s" "the file stayed after TERM"
+	done
+}
+
+# HEALTH_TESTS='t_a t_b' runs only those.
+for t in ${HEALTH_TESTS:-t_bad_arguments t_checks t_parallel t_tcp_active \
+    t_http_active t_fall_rise t_fail_open t_standby t_atomic t_signals \
+    t_failoverdns_reads_it t_unit t_run_scripts}; do
+	$t
+done
+[ $nfail -eq 0 ]
