@@ -62,6 +62,8 @@ def read_events(path):
             ev["clients"] = f[1:]
         elif f[0] == "wait":
             ev["wait"] = float(f[1])
+        elif f[0] == "load":
+            ev.setdefault("load", []).append(f[1])
         elif f[0] in ("nofresh", "setup-failed"):
             ev["flags"].append(f[0])
         elif len(f) == 2:
@@ -246,7 +248,9 @@ def main():
                     checks += check_cell(ttl, sc, p, c, m, ev)
             flag = " (%s)" % ", ".join(ev["flags"]) if ev["flags"] else ""
             md.append("| %s%s | " % (p, flag) + " | ".join(row) + " |")
-        md += ["", "![TTL %d %s](%s)" % (ttl, sc, svg(out, ttl, sc, cells)), ""]
+        md += ["", "Load average (1 min) at the start and end of each run: " + ", ".join(
+            "%s %s" % (p, "/".join(cells[p][0].get("load", []))) for p in paths) + ".", ""]
+        md += ["![TTL %d %s](%s)" % (ttl, sc, svg(out, ttl, sc, cells)), ""]
         errs = {}
         for p in paths:
             ev, data = cells[p]

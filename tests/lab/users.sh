@@ -14,13 +14,14 @@
 #   sw     -               the bridge
 #
 # Until the event both servers answer www.example.com with server1's address
-# (server2's failoverdns reads the address it serves from a file), so every
+# (server2 has a redirect file, failoverdns -r, naming server1), so every
 # client and every cache is on server1 when it fails: the worst case, which a
 # user on server2 would not see at all.  At the event server2 switches to its
 # own address, and server1:
 #   dark     loses its link (the host is gone);
-#   webdies  loses its web service (SIGKILL), and is drained (-d file) at the
-#            same instant: a health check with no delay of its own;
+#   webdies  loses its web service (SIGKILL); failoverdns-health on server1
+#            (health/, its default -i 1 -t 1 -f 2 -u 2, checking http:// on
+#            both) notices and redirects to server2 (failoverdns -r);
 #   maint    is drained, WAIT s later its web service is stopped gracefully
 #            (SIGTERM, like systemctl stop nginx), 10 s later started again,
 #            then undrained.
@@ -292,26 +293,25 @@ start_server() {        # start_server s1|s2
 	local s=$1 addr=$S1 name=server1 d=$W/$1 v
 	[ "$s" = s2 ] && addr=$S2 name=server2
 	mkdir -p "$d"
-	rm -f "$d/down"
-	echo "$S1" >"$d/serve"  # both say server1 until the event
+	rm -f "$d/down" "$d/redirect"
+	# until the event server2 redirects to server1 (failoverdns -r): everyone on server1
+	[ "$s" = s2 ] && echo "$S1" >"$d/redirect"
 	: >"$d/dns.log"
 	start_web "$s" || return 1
-	v=$(spawn "$s" "$d/dns.log" udpsvd -l "$name" "$addr" 53 sh -c \
-		'exec "$0" -v -t "$1" -d "$2" -n server1.lab -n server2.lab www.example.com $(cat "$3")' \
-		"$BIN" "$TTL" "$d/down" "$d/serve")
+	v=$(spawn "$s" "$d/dns.log" udpsvd -l "$name" "$addr" 53 "$BIN" -v -t "$TTL" \
+		-d "$d/down" -r "$d/redirect" -n server1.lab -n server2.lab www.example.com "$addr")
 	eval "SRV_$s=$v"
 	wait_answer res "$addr" www.example.com.
 }
-serve() {       # serve s1|s2 ADDR: what www.example.com is from now on (atomic rename)
-	local v=SRV_$1
-	echo "$2" >"$W/$1/serve.new" && mv "$W/$1/serve.new" "$W/$1/serve"
-	# a failoverdns that udpsvd started lingers for more datagrams with the
-	# address it was given: end it, the next datagram starts a new one
-	kill $(cat /proc/"${!v}"/task/*/children 2>/dev/null) 2>/dev/null
-	return 0
+HEALTH_PID=
+start_health() {        # failoverdns-health on server1, its defaults, as contrib/default shows
+	HEALTH_PID=$(spawn s1 "$W/s1/health.log" sh "$REPO/health/failoverdns-health" -v \
+		-r "$W/s1/redirect" -c "http://$S1/" -p "$S2=http://$S2/")
 }
 stop_servers() {
 	local s v
+	[ -n "$HEALTH_PID" ] && killtree "$HEALTH_PID"
+	HEALTH_PID=
 	for s in s1 s2; do
 		for v in SRV_$s WEB_$s; do
 			[ -n "${!v}" ] && killtree "${!v}"
@@ -486,8 +486,8 @@ stop_clients() {
 		[ "$pid" = "$STUB_PID" ] || kill -9 "$pid" 2>/dev/null
 	done
 }
-warm() {        # warm CSVPREFIX: until every client has 3 successes (at most 60 s)
-	local c n end=$(($(date +%s) + 60)) ok
+warm() {        # warm CSVPREFIX: until every client has 3 successes (at most 180 s)
+	local c n end=$(($(date +%s) + 180)) ok
 	while [ "$(date +%s)" -lt "$end" ]; do
 		ok=1
 		for c in $CLIENTS; do
@@ -527,18 +527,20 @@ run_one() {     # run_one PATH SCENARIO
 	echo "clients $CLIENTS" >>"$EV"
 	[ "$sc" = maint ] && echo "wait $WAIT" >>"$EV"
 	start_server s1 && start_server s2 || return 1
+	[ "$sc" = webdies ] && start_health
 	start_path "$p" || return 1
 	start_clients "$base" || return 1
 	dig_log "$base.dig"
 	event start
+	echo "load $(cut -d' ' -f1 /proc/loadavg)" >>"$EV"
 	pause $WARM
 	warm "$base" || return 1
 	wait_fresh
-	serve s2 "$S2"
+	rm -f "$W/s2/redirect"          # server2 answers with its own address again
 	case $sc in
 	dark) event dark; ip -n "${P}s1" link set eth0 down; pause $POST ;;
-	webdies)
-		event webdies; touch "$W/s1/down"; killtree "$WEB_s1" KILL; WEB_s1=
+	webdies)        # failoverdns-health on server1 notices, redirects to server2
+		event webdies; killtree "$WEB_s1" KILL; WEB_s1=
 		pause $POST ;;
 	maint)
 		event drain; touch "$W/s1/down"
@@ -552,8 +554,11 @@ run_one() {     # run_one PATH SCENARIO
 		pause $((TTL + 10)) ;;
 	esac
 	event end
+	echo "load $(cut -d' ' -f1 /proc/loadavg)" >>"$EV"
 	stop_clients
 	stop_path "$base"
+	cp "$W/s1/health.log" "$base.health.log" 2>/dev/null
+	rm -f "$W/s1/health.log"
 	for s in s1 s2; do
 		awk -v s=$s '$1 == "failoverdns:" && NF == 5 { n[$4 " " $5]++; next }
 			{ print s ": " $0 } END { for (k in n) print s ": " n[k], k }' "$W/$s/dns.log"
@@ -565,6 +570,8 @@ versions() {
 	echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
 	echo "machine: $(uname -srm), $(nproc) CPUs, $(. /etc/os-release; echo "$PRETTY_NAME")"
 	echo "servers: failoverdns (failoverdns.c of commit $(git -C "$REPO" log -1 --format=%h -- failoverdns.c 2>/dev/null)$(git -C "$REPO" diff --quiet HEAD -- failoverdns.c 2>/dev/null || echo ", modified")) under udpsvd (ipsvd $(dpkg-query -W -f '${Version}' ipsvd 2>/dev/null)); binary sha256 $(sha256sum <"$BIN" | cut -c1-16)"
+	echo "health: health/failoverdns-health of commit $(git -C "$REPO" log -1 --format=%h -- health/failoverdns-health 2>/dev/null) (webdies only)"
+	echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (others' tests share this machine)"
 	echo "web: tests/lab/users-web.py (HTTP/1.1 keep-alive, 75 s idle timeout, graceful SIGTERM)"
 	echo "curl: $(curl --version | head -n1)"
 	echo "pycurl: $("$PY" -c 'import pycurl; print(pycurl.version)' 2>/dev/null) (python3-pycurl $(dpkg-query -W -f '${Version}' python3-pycurl 2>/dev/null))"
