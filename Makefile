@@ -50,15 +50,22 @@ install: failoverdns
 	chmod 755 $(DESTDIR)$(SBINDIR)/failoverdns
 	cp failoverdns.8 $(DESTDIR)$(MANPREFIX)/man8/failoverdns.8
 	chmod 644 $(DESTDIR)$(MANPREFIX)/man8/failoverdns.8
+	cp health/failoverdns-health $(DESTDIR)$(SBINDIR)/failoverdns-health
+	chmod 755 $(DESTDIR)$(SBINDIR)/failoverdns-health
+	cp health/failoverdns-health.8 \
+	    $(DESTDIR)$(MANPREFIX)/man8/failoverdns-health.8
+	chmod 644 $(DESTDIR)$(MANPREFIX)/man8/failoverdns-health.8
 
 # The systemd units (contrib/systemd) with ExecStart= pointing at $(SBINDIR),
 # and the operator's arguments, $(SYSCONFDIR)/default/failoverdns, unless
 # that file exists already.  Then: systemctl enable --now failoverdns.socket
-# failoverdns-tcp.socket.
+# failoverdns-tcp.socket.  The same for the health program:
+# failoverdns-health.service and $(SYSCONFDIR)/default/failoverdns-health;
+# systemctl enable --now failoverdns-health.service.
 SYSCONFDIR = /etc
 SYSTEMDUNITDIR = $(PREFIX)/lib/systemd/system
 UNITS = failoverdns.socket failoverdns.service failoverdns-tcp.socket \
-	failoverdns-tcp@.service
+	failoverdns-tcp@.service failoverdns-health.service
 
 install-systemd:
 	mkdir -p $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(SYSCONFDIR)/default
@@ -70,10 +77,16 @@ install-systemd:
 	done
 	test -e $(DESTDIR)$(SYSCONFDIR)/default/failoverdns || \
 	    cp contrib/default/failoverdns $(DESTDIR)$(SYSCONFDIR)/default/failoverdns
+	test -e $(DESTDIR)$(SYSCONFDIR)/default/failoverdns-health || \
+	    cp contrib/default/failoverdns-health \
+	    $(DESTDIR)$(SYSCONFDIR)/default/failoverdns-health
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/failoverdns \
 	    $(DESTDIR)$(MANPREFIX)/man8/failoverdns.8
+	rm -f $(DESTDIR)$(SBINDIR)/failoverdns-health \
+	    $(DESTDIR)$(MANPREFIX)/man8/failoverdns-health.8 \
+	    $(DESTDIR)$(SYSTEMDUNITDIR)/failoverdns-health.service
 
 clean:
 	rm -f failoverdns failoverdns-static failoverdns-asan
