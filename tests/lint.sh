@@ -109,4 +109,5 @@ else
 		grep -e warning -e error "$tmp/static.out" | sed 's/^/  | /'
 	fi
 fi
+run mandoc-lint-health mandoc mandoc -Tlint -Wwarning health/failoverdns-health.8
 [ $nfail -eq 0 ]
