@@ -1400,6 +1400,552 @@ t_inetd_tcp_pipelined() {
 	    fail "ids '$ids': $hex"
 }
 
+# ================================================================ issue 10
+# The responder of issue 10: the redirect file (-r), several drain files
+# failing closed, start-up validation, transport errors that are not
+# fatal, no diagnostic on a client's socket, the stream query limit.
+
+R4a=203.0.113.5
+R4b=203.0.113.6
+R6=2001:db8::53
+
+# put_redirect PRINTF-STRING: replace $rf by rename, as the writer must.
+put_redirect() {
+	printf "$1" >"$rf.new" && mv -f "$rf.new" "$rf"
+}
+
+# answers TYPE: the addresses of that type in the answer, sorted, one line.
+answers() {
+	section ANSWER | awk -v t="$1" '$4 == t { print $5 }' | sort |
+	    tr '\n' ' ' | sed 's/ $//'
+}
+
+# got TYPE ADDRS: asks for TYPE; NOERROR aa and exactly ADDRS (sorted,
+# one space between) in the answer.
+got() {
+	ask @127.0.0.1 +notcp $ZONE "$1" && expect NOERROR aa || {
+		why="$1: $why"; return 1; }
+	a=$(answers "$1")
+	[ "$a" = "$2" ] && return 0
+	why="$1: '$a', not '$2'"
+	return 1
+}
+
+# nodata TYPE: NOERROR aa, no answer, the SOA in the authority section.
+nodata() {
+	ask @127.0.0.1 +notcp $ZONE "$1" && expect NOERROR aa &&
+	    count ANSWER 0 && has AUTHORITY "$SOA" || {
+		why="$1: $why"; return 1; }
+}
+
+# redirect_server [ARG...]: a UDP server on 127.0.0.1 with -r $rf.
+redirect_server() {
+	rf=$tmp/redirect
+	rm -rf "$rf" "$rf.new"
+	free_port
+	serve udp 127.0.0.1 -- -i 30 -r "$rf" "$@" $ARGS
+}
+
+t_redirect_answers_a_aaaa_and_any() {
+	redirect_server || { fail; return; }
+	got A $V4 && got AAAA $V6 || { fail "no file yet: $why"; return; }
+	put_redirect "$R4b\n$R6 \t$R4a\n"
+	got A "$R4a $R4b" && got AAAA $R6 || { fail "file: $why"; return; }
+	ask @127.0.0.1 +notcp $ZONE ANY && expect NOERROR aa &&
+	    only ANSWER A AAAA || { fail "ANY: $why"; return; }
+	a="$(answers A)|$(answers AAAA)"
+	[ "$a" = "$R4a $R4b|$R6" ] && pass || fail "ANY: $a"
+}
+
+t_redirect_keeps_ns_soa_nxdomain_refused() {
+	redirect_server || { fail; return; }
+	put_redirect "$R4a\n$R6\n"
+	got A $R4a || { fail "file not used: $why"; return; }
+	ask @127.0.0.1 $ZONE NS && expect NOERROR aa && count ANSWER 2 &&
+	    [ "$(section ANSWER | awk '{ print $5 }' | tr '\n' ' ')" = \
+	    "$NS1 $NS2 " ] || { fail "NS: ${why:-$(section ANSWER)}"; return; }
+	ask @127.0.0.1 $ZONE SOA && expect NOERROR aa && count ANSWER 1 &&
+	    has ANSWER "$SOA" && nodata MX &&
+	    ask @127.0.0.1 nope.$ZONE A && expect NXDOMAIN aa &&
+	    count ANSWER 0 && has AUTHORITY "$SOA" &&
+	    ask @127.0.0.1 www.example.org A && expect REFUSED -aa &&
+	    count ANSWER 0 && pass || fail
+}
+
+t_redirect_family_not_listed_is_nodata() {
+	redirect_server || { fail; return; }
+	put_redirect "$R4a\n"
+	got A $R4a && nodata AAAA || { fail "IPv4 only: $why"; return; }
+	ask @127.0.0.1 +notcp $ZONE ANY && expect NOERROR aa &&
+	    count ANSWER 1 && has ANSWER "$ZONE. 60 IN A $R4a" || {
+		fail "ANY: $why"; return; }
+	put_redirect "$R6\n"
+	got AAAA $R6 && nodata A && pass || fail "IPv6 only: $why"
+}
+
+# Replaced by rename (same size, so only the identity tells), removed,
+# written again: each seen by the next query, by the same process.
+t_redirect_replaced_and_removed_without_restart() {
+	redirect_server || { fail; return; }
+	p=$pid
+	put_redirect "$R4a\n"
+	got A $R4a || { fail "first file: $why"; return; }
+	put_redirect "$R4b\n"
+	got A $R4b || { fail "renamed over: $why"; return; }
+	rm -f "$rf"
+	got A $V4 && got AAAA $V6 || { fail "removed: $why"; return; }
+	put_redirect "$R4a\n"
+	got A $R4a || { fail "written again: $why"; return; }
+	kill -0 $p 2>/dev/null && [ "$pid" = "$p" ] && pass ||
+	    fail "the server was restarted"
+}
+
+t_redirect_empty_file_serves_own() {
+	redirect_server || { fail; return; }
+	put_redirect "$R4a\n"
+	got A $R4a || { fail "control: $why"; return; }
+	put_redirect ""
+	got A $V4 && got AAAA $V6 || { fail "empty: $why"; return; }
+	put_redirect " \n\t\n"
+	got A $V4 && got AAAA $V6 && pass || fail "blanks only: $why"
+}
+
+t_drain_wins_over_redirect() {
+	down=$tmp/down.r
+	rm -f "$down"
+	redirect_server -d "$down" || { fail; return; }
+	put_redirect "$R4a\n"
+	got A $R4a || { fail "before the drain file: $why"; return; }
+	: >"$down"
+	ask @127.0.0.1 $ZONE A && expect REFUSED -aa && count ANSWER 0 || {
+		fail "with both files: $why"; return; }
+	rm -f "$down"
+	got A $R4a && pass || fail "after rm: $why"
+}
+
+# redirect_good: a valid file, used (so the next bad one is a change).
+redirect_good() {
+	put_redirect "$R4a\n" && got A $R4a || why="valid file: $why"
+}
+
+# redirect_bad WHAT: $rf is unusable now: two queries get our own
+# address, and the log has one more line about it ($nbad so far).
+redirect_bad() {
+	nbad=$((nbad + 1))
+	for rb in 1 2; do
+		got A $V4 || { why="$1, query $rb: $why"; return 1; }
+	done
+	c=$(grep -F "$rf" "$log" | grep -ci 'ignor')
+	[ "$c" -eq $nbad ] && return 0
+	why="$1: $c lines logged, want $nbad: $(grep -F "$rf" "$log" |
+	    tr '\n' '|')"
+	return 1
+}
+
+t_redirect_bad_file_ignored_and_logged_once() {
+	redirect_server || { fail; return; }
+	nbad=0
+	# Controls: the limits themselves are accepted.
+	i=1 s=
+	while [ $i -le 16 ]; do s="${s}203.0.113.$i\n"; i=$((i + 1)); done
+	put_redirect "$s"
+	ask @127.0.0.1 +notcp $ZONE A && expect NOERROR aa &&
+	    [ "$(answers A | wc -w)" -eq 16 ] || {
+		fail "16 addresses: ${why:-$(answers A)}"; return; }
+	put_redirect "$R4a$(printf '%4085s' '')"
+	got A $R4a || { fail "4096 bytes: $why"; return; }
+	redirect_good && put_redirect "$R4a\nnot-an-address\n" &&
+	    redirect_bad "a word" &&
+	    redirect_good && put_redirect "$R4a\n::ffff:198.51.100.7\n" &&
+	    redirect_bad "IPv4-mapped" &&
+	    redirect_good && put_redirect "$R4a\n$R4a\n" &&
+	    redirect_bad "a duplicate" &&
+	    redirect_good && put_redirect "${s}203.0.113.17\n" &&
+	    redirect_bad "17 IPv4" &&
+	    redirect_good && put_redirect "$R4a$(printf '%4086s' '')" &&
+	    redirect_bad "4097 bytes" &&
+	    redirect_good && put_redirect "$R4a\n\000\n" &&
+	    redirect_bad "a NUL" &&
+	    redirect_good && rm -f "$rf" && mkdir "$rf" &&
+	    redirect_bad "a directory" && rmdir "$rf" &&
+	    redirect_good && pass || fail
+}
+
+# rcodes: the rcode of every framed reply in $hex, one line.
+rcodes() {
+	printf '%s\n' "$hex" | awk '
+	function h(x,  d) {
+		d = "0123456789abcdef"
+		return (index(d, substr(x, 1, 1)) - 1) * 16 +\
+		    index(d, substr(x, 2, 1)) - 1
+	}
+	{ i = 1; s = ""
+	  while (i + 1 <= NF) {
+		l = h($i) * 256 + h($(i + 1))
+		if (i + 5 <= NF) s = s " " h($(i + 5)) % 16
+		i += 2 + l
+	  }
+	  print substr(s, 2) }'
+}
+
+t_drain_up_to_8_files_9th_rejected() {
+	d=
+	i=1
+	while [ $i -le 8 ]; do
+		rm -f "$tmp/drain$i"
+		d="$d -d $tmp/drain$i"
+		i=$((i + 1))
+	done
+	pipe_ask "$(q 1 $ZONE 1)" $d $ARGS && rcode_is 0 || {
+		fail "no file: $why"; return; }
+	# (parse uses $i.)
+	for dn in 1 5 8; do
+		: >"$tmp/drain$dn"
+		pipe_ask "$(q 1 $ZONE 1)" $d $ARGS && rcode_is 5 || {
+			fail "only drain$dn: $why"; return; }
+		rm -f "$tmp/drain$dn"
+	done
+	bad_args "$tmp/drain9" $d -d "$tmp/drain9" $ARGS && pass || fail
+}
+
+# A stat(2) error but ENOENT or ENOTDIR (ELOOP, and EACCES when not root)
+# means drained, logged once per change of state.
+t_drain_fails_closed_on_stat_error() {
+	dl=$tmp/drain.loop
+	rm -f "$dl"
+	s="$(frame "$(q 1 $ZONE 1)")$(frame "$(q 2 $ZONE 28)")"
+	s="$s$(frame "$(q 3 $ZONE 6)")"
+	pipe_raw "$s" -d "$dl" $ARGS
+	[ "$(rcodes)" = "0 0 0" ] && [ ! -s "$tmp/err" ] || {
+		fail "no file: rcodes '$(rcodes)', $(tr '\n' '|' <"$tmp/err")"
+		return; }
+	ln -s "$dl" "$dl"
+	pipe_raw "$s" -d "$dl" $ARGS
+	e=$(grep -cF "$dl" "$tmp/err")
+	[ "$(rcodes)" = "5 5 5" ] && [ "$e" -eq 1 ] || {
+		fail "ELOOP: rcodes '$(rcodes)', $e lines: $(tr '\n' '|' \
+		    <"$tmp/err")"
+		return; }
+	rm -f "$dl"
+	[ "$(id -u)" -eq 0 ] && { pass; return; }
+	mkdir -p "$tmp/locked"
+	: >"$tmp/locked/down"
+	chmod 0 "$tmp/locked"
+	pipe_raw "$s" -d "$tmp/locked/down" $ARGS
+	e=$(grep -cF "$tmp/locked/down" "$tmp/err")
+	chmod 700 "$tmp/locked"
+	[ "$(rcodes)" = "5 5 5" ] && [ "$e" -eq 1 ] && pass ||
+	    fail "EACCES: rcodes '$(rcodes)', $e lines: $(tr '\n' '|' \
+	    <"$tmp/err")"
+}
+
+# ---------------------------------------------------------------- start-up
+
+t_rejects_health_check_option() {
+	bad_args -c -c 127.0.0.1:80 $ARGS && pass || fail
+}
+
+t_rejects_options_given_twice() {
+	for o in "-r $tmp/r" "-i 5" "-t 30"; do
+		pipe_ask "$(q 1 $ZONE 1)" $o $ARGS && rcode_is 0 || {
+			fail "once: $o: $why"; return; }
+	done
+	bad_args "$tmp/r2" -r "$tmp/r" -r "$tmp/r2" $ARGS &&
+	    bad_args '-i' -i 5 -i 6 $ARGS && bad_args '-t' -t 30 -t 40 $ARGS &&
+	    pass || fail
+}
+
+# A zone of 244 octets still fits hostmaster.ZONE in 255; 245 cannot.
+t_rejects_zone_too_long_for_soa_rname() {
+	l=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
+	b=bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb
+	z=$l.$l.$l.${b}c
+	free_port
+	serve udp 127.0.0.1 -- -i 30 -n $NS1 "$l.$l.$l.$b" $V4 &&
+	    ask @127.0.0.1 "$l.$l.$l.$b" SOA && expect NOERROR aa &&
+	    count ANSWER 1 && ask @127.0.0.1 "$l.$l.$l.$b" MX &&
+	    expect NOERROR aa && count AUTHORITY 1 &&
+	    ask @127.0.0.1 "x.$l.$l.$l.$b" A && expect NXDOMAIN aa &&
+	    count AUTHORITY 1 ||
+	    { fail "244 octets: $why"; return; }
+	bad_args "$z" -n $NS1 "$z" $V4 && pass || fail
+}
+
+t_rejects_duplicate_nameservers() {
+	pipe_ask "$(q 1 $ZONE 2)" -n ns1.example.com -n ns1.example.net \
+	    $ZONE $V4 && rcode_is 0 || { fail "control: $why"; return; }
+	bad_args NS1.Example.COM. -n ns1.example.com -n NS1.Example.COM. \
+	    $ZONE $V4 && bad_args ns1.example.com -n ns1.example.com. \
+	    -n ns1.example.com $ZONE $V4 && pass || fail
+}
+
+t_rejects_duplicate_addresses() {
+	pipe_ask "$(q 1 $ZONE 1)" -n $NS1 $ZONE $V4 198.51.100.2 $V6 \
+	    2001:db8::2 && rcode_is 0 || { fail "control: $why"; return; }
+	bad_args $V4 -n $NS1 $ZONE $V4 $V6 $V4 &&
+	    bad_args 2001:DB8:0::1 -n $NS1 $ZONE $V6 2001:DB8:0::1 && pass ||
+	    fail
+}
+
+t_rejects_v4_mapped_address() {
+	pipe_ask "$(q 1 $ZONE 28)" -n $NS1 $ZONE 2001:db8::ffff:c633:6401 &&
+	    rcode_is 0 || { fail "control: $why"; return; }
+	bad_args ::ffff:198.51.100.1 -n $NS1 $ZONE $V4 ::ffff:198.51.100.1 &&
+	    bad_args ::FFFF:c633:6401 -n $NS1 $ZONE ::FFFF:c633:6401 && pass ||
+	    fail
+}
+
+t_rejects_nameserver_at_or_below_zone() {
+	pipe_ask "$(q 1 $ZONE 2)" -n example.com -n xwww.example.com \
+	    -n ns.www.example.org $ZONE $V4 && rcode_is 0 || {
+		fail "control: $why"; return; }
+	bad_args ns.$ZONE -n $NS1 -n ns.$ZONE $ZONE $V4 &&
+	    bad_args WWW.EXAMPLE.COM. -n WWW.EXAMPLE.COM. $ZONE $V4 &&
+	    bad_args a.b.$ZONE -n a.b.$ZONE $ZONE $V4 && pass || fail
+}
+
+# ---------------------------------------------------------------- transport
+
+# An LD_PRELOAD shim makes the first recvmsg fail with EHOSTUNREACH and
+# the first sendmsg with ENOBUFS, and notes each sendmsg's MSG_DONTWAIT.
+t_transport_errors_not_fatal() {
+	command -v cc >/dev/null 2>&1 || { skip "no cc"; return; }
+	cat >"$tmp/shim.c" <<'EOF'
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+
+static int nrecv, nsend;
+
+static void
+note(const char *s)
+{
+	const char *p = getenv("SHIM_LOG");
+	FILE *f;
+
+	if (p != NULL && (f = fopen(p, "a")) != NULL) {
+		fputs(s, f);
+		fclose(f);
+	}
+}
+
+__attribute__((constructor)) static void
+loaded(void)
+{
+	note("loaded\n");
+}
+
+ssize_t
+recvmsg(int fd, struct msghdr *m, int flags)
+{
+	ssize_t (*real)(int, struct msghdr *, int) =
+	    (ssize_t (*)(int, struct msghdr *, int))dlsym(RTLD_NEXT, "recvmsg");
+
+	if (nrecv++ == 0) {
+		note("recvmsg failed\n");
+		errno = EHOSTUNREACH;
+		return -1;
+	}
+	return real(fd, m, flags);
+}
+
+ssize_t
+sendmsg(int fd, const struct msghdr *m, int flags)
+{
+	ssize_t (*real)(int, const struct msghdr *, int) =
+	    (ssize_t (*)(int, const struct msghdr *, int))dlsym(RTLD_NEXT,
+	    "sendmsg");
+
+	note(flags & MSG_DONTWAIT ? "sendmsg dontwait\n" :
+	    "sendmsg blocking\n");
+	if (nsend++ == 0) {
+		errno = ENOBUFS;
+		return -1;
+	}
+	return real(fd, m, flags);
+}
+EOF
+	cc -shared -fPIC -o "$tmp/shim.so" "$tmp/shim.c" -ldl \
+	    >"$tmp/cc.err" 2>&1 || {
+		skip "cc cannot build a shared object: $(head -n 1 \
+		    "$tmp/cc.err")"
+		return; }
+	sl=$tmp/shim.log
+	rm -f "$sl"
+	LD_PRELOAD=$tmp/shim.so SHIM_LOG=$sl /bin/sh -c : 2>"$tmp/ld.err"
+	grep -q loaded "$sl" 2>/dev/null || {
+		skip "LD_PRELOAD does not work: $(head -n 1 "$tmp/ld.err")"
+		return; }
+	rm -f "$sl"
+	printf '#!/bin/sh\nLD_PRELOAD=%s SHIM_LOG=%s exec "%s" "$@"\n' \
+	    "$tmp/shim.so" "$sl" "$FDNS" >"$tmp/shimmed"
+	chmod +x "$tmp/shimmed"
+	real=$FDNS
+	FDNS=$tmp/shimmed
+	free_port
+	serve udp 127.0.0.1 -- -v -i 30 $ARGS
+	ok=$?
+	FDNS=$real
+	if [ $ok -ne 0 ]; then
+		grep -q loaded "$sl" 2>/dev/null || {
+			skip "the binary does not take the shim: $(tr '\n' \
+			    '|' <"$log")"
+			return; }
+		fail
+		return
+	fi
+	# The first query meets both errors and gets no reply.
+	ask @127.0.0.1 +time=1 $ZONE A
+	grep -q loaded "$sl" 2>/dev/null || {
+		skip "the binary does not take the shim (static?)"; return; }
+	grep -q 'recvmsg failed' "$sl" || {
+		fail "shim: recvmsg not called"; return; }
+	ask @127.0.0.1 $ZONE A && expect NOERROR aa &&
+	    has ANSWER "$ZONE. 60 IN A $V4" &&
+	    ask @127.0.0.1 $ZONE AAAA && expect NOERROR aa || {
+		fail "after the errors: $why; log: $(tr '\n' '|' <"$log")"
+		return; }
+	grep -q 'recvmsg: ' "$log" && grep -q 'sendmsg: ' "$log" || {
+		fail "errors not logged with -v: $(tr '\n' '|' <"$log")"
+		return; }
+	grep -q 'sendmsg blocking' "$sl" && {
+		fail "sendmsg without MSG_DONTWAIT"; return; }
+	[ "$(grep -c 'sendmsg dontwait' "$sl")" -ge 3 ] && pass ||
+	    fail "shim log: $(tr '\n' '|' <"$sl")"
+}
+
+# ---------------------------------------------------------------- fd 2
+
+# fd2_socket MODE: pipe mode with -v, fd 2 one end of an AF_UNIX
+# socketpair (MODE journal: named by $JOURNAL_STREAM); prints the exit
+# status, the reply bytes and the bytes that reached the other end.
+fd2_socket() {
+	printf "$(frame "$(q 1 $ZONE 1)")" >"$tmp/in"
+	/usr/bin/python3 - "$FDNS" "$tmp/in" "$1" $ARGS <<'EOF'
+import os, socket, subprocess, sys
+fdns, infile, mode = sys.argv[1:4]
+a, b = socket.socketpair()
+env = dict(os.environ)
+env.pop("JOURNAL_STREAM", None)
+if mode == "journal":
+    st = os.fstat(b.fileno())
+    env["JOURNAL_STREAM"] = "%d:%d" % (st.st_dev, st.st_ino)
+with open(infile, "rb") as f:
+    query = f.read()
+p = subprocess.run([fdns, "-v"] + sys.argv[4:], input=query,
+                   stdout=subprocess.PIPE, stderr=b.fileno(), env=env,
+                   timeout=10)
+b.close()
+a.settimeout(5)
+got = b""
+while True:
+    c = a.recv(65536)
+    if not c:
+        break
+    got += c
+print(p.returncode, len(p.stdout), len(got))
+EOF
+}
+
+t_no_diagnostics_on_connected_socket_fd2() {
+	need /usr/bin/python3 || { fail; return; }
+	pipe_raw "$(frame "$(q 1 $ZONE 1)")" -v $ARGS
+	grep -q "$ZONE. A NOERROR" "$tmp/err" || {
+		fail "control, fd 2 a file: $(tr '\n' '|' <"$tmp/err")"
+		return; }
+	r=$(fd2_socket journal)
+	case $r in
+	"0 "[1-9]*" "[1-9]*) ;;
+	*) fail "control, journald's stream: '$r' (exit, reply, log bytes)"
+	   return ;;
+	esac
+	r=$(fd2_socket plain)
+	case $r in
+	"0 "[1-9]*" 0") pass ;;
+	*) fail "connected socket on fd 2: '$r' (exit, reply, log bytes)" ;;
+	esac
+}
+
+# inetd's way: one AF_UNIX stream socket on fds 0, 1 and 2; with -v the
+# replies must come back framed, with no log line among them.
+t_no_diagnostics_in_stream_on_fd_0_1_2() {
+	need /usr/bin/python3 || { fail; return; }
+	printf "$(frame "$(q 31 $ZONE 1)")$(frame "$(q 32 nope.$ZONE 1)")" \
+	    >"$tmp/in"
+	hex=$(/usr/bin/python3 - "$FDNS" "$tmp/in" $ARGS <<'EOF'
+import os, socket, subprocess, sys
+a, b = socket.socketpair()
+env = dict(os.environ)
+env.pop("JOURNAL_STREAM", None)
+p = subprocess.Popen([sys.argv[1], "-v", "-i", "2"] + sys.argv[3:],
+                     stdin=b.fileno(), stdout=b.fileno(), stderr=b.fileno(),
+                     env=env)
+b.close()
+with open(sys.argv[2], "rb") as f:
+    a.sendall(f.read())
+a.shutdown(socket.SHUT_WR)
+a.settimeout(5)
+got = b""
+try:
+    while True:
+        c = a.recv(65536)
+        if not c:
+            break
+        got += c
+except socket.timeout:
+    pass
+try:
+    p.wait(5)
+except subprocess.TimeoutExpired:
+    p.kill()
+print(" ".join("%02x" % x for x in got))
+EOF
+)
+	rc=0
+	parse
+	[ -n "$hex" ] && [ -n "$framing_ok" ] && [ "$ids" = "31 32" ] && pass ||
+	    fail "ids '$ids', framing ${framing_ok:-broken}: $hex"
+}
+
+# ---------------------------------------------------------------- limits
+
+# A stream (here the pipe mode) is closed after 10000 queries.
+t_stream_closes_after_10000_queries() {
+	need /usr/bin/python3 || { fail; return; }
+	/usr/bin/python3 - 10001 $ZONE >"$tmp/many" <<'EOF'
+import struct, sys
+n, zone = int(sys.argv[1]), sys.argv[2]
+name = b"".join(bytes([len(l)]) + l.encode() for l in zone.split(".")) + b"\0"
+out = bytearray()
+for i in range(1, n + 1):
+    m = struct.pack(">6H", i, 0, 1, 0, 0, 0) + name + struct.pack(">2H", 1, 1)
+    out += struct.pack(">H", len(m)) + m
+sys.stdout.buffer.write(out)
+EOF
+	# shellcheck disable=SC2002
+	cat "$tmp/many" | timeout 20 "$FDNS" $ARGS >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	r=$(/usr/bin/python3 - "$tmp/out" <<'EOF'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+i, ids = 0, []
+while i + 2 <= len(d):
+    l = struct.unpack(">H", d[i:i + 2])[0]
+    if l < 12 or i + 2 + l > len(d):
+        break
+    ids.append(struct.unpack(">H", d[i + 2:i + 4])[0])
+    i += 2 + l
+inorder = ids == list(range(1, len(ids) + 1))
+print(len(ids), "in-order" if inorder else "out-of-order", len(d) - i)
+EOF
+)
+	[ "$r" = "10000 in-order 0" ] && pass ||
+	    fail "replies, order, stray bytes: '$r' (exit $rc)"
+}
+
 # ================================================================ runner
 
 # skip WHY: the current test cannot run here (a tool, a package or a
