@@ -51,6 +51,15 @@ run clang-analyze clang clang --analyze -std=c99 \
     -Xanalyzer -analyzer-output=text -o "$tmp/analyze.plist" failoverdns.c
 run cppcheck cppcheck cppcheck --enable=warning,portability \
     --error-exitcode=1 --std=c99 --quiet --inline-suppr failoverdns.c
+# Control: the same flags reject a planted warning (an unused variable),
+# so that a clean build below means something.
+printf 'int main(void) { int unused; return 0; }\n' >"$tmp/planted.c"
+for c in gcc clang; do
+	have $c || continue
+	if $c $WARN -o "$tmp/planted.bin" "$tmp/planted.c" >/dev/null 2>&1; then
+		fail "$c-warnings-control" "a planted unused variable passes $WARN"
+	fi
+done
 run gcc-warnings gcc gcc $WARN -o "$tmp/gcc.out.bin" failoverdns.c
 run clang-warnings clang clang $WARN -o "$tmp/clang.out.bin" failoverdns.c
 
