@@ -100,8 +100,8 @@ static char **argvs[CONFIG_COUNT] = { argv0, argv1, argv2, argv3, argv4 };
 
 #define CHECK(cond) do {						\
 	if (!(cond)) {							\
-		fprintf(stderr, "fuzz_answer: invariant broken, line %d: %s\n", \
-		    __LINE__, #cond);					\
+		dprintf(STDERR_FILENO, "%s: invariant broken, line %d: " \
+		    "%s\n", __FILE__, __LINE__, #cond);			\
 		abort();						\
 	}								\
 } while (0)

@@ -4,6 +4,8 @@
 corpus/msg/   one DNS message per file (libFuzzer: fuzz_answer)
 corpus/pipe/  DNS-over-TCP framing, 2-byte length then message, one or
               more per file (AFL++: failoverdns's pipe mode on stdin)
+corpus/redirect/  redirect files (-r) as failoverdns-health writes them,
+              and ones failoverdns must ignore (fuzz_redirect, both fuzzers)
 
 Run from anywhere: /usr/bin/python3 tests/fuzz/mkcorpus.py
 (needs python3-dnspython).  The output is committed; rerun only to change it.
@@ -81,6 +83,33 @@ def main():
         f.write(wire)
     with open(os.path.join(pipedir, "short-length"), "wb") as f:
         f.write(b"\x00\x05hello")
+    redirdir = os.path.join(HERE, "corpus", "redirect")
+    os.makedirs(redirdir, exist_ok=True)
+    for name, text in redirects():
+        with open(os.path.join(redirdir, name), "wb") as f:
+            f.write(text.encode())
+
+
+def redirects():
+    v4 = ["203.0.113.%d" % i for i in range(1, 18)]
+    v6 = ["2001:db8::%x" % i for i in range(1, 18)]
+    yield "v4", "203.0.113.9\n"
+    yield "v6", "2001:db8::9\n"
+    yield "both", "203.0.113.9\n2001:db8::9\n"
+    yield "blanks", " 203.0.113.9\t198.51.100.7 \r\n\n2001:db8::9 "
+    yield "max", "\n".join(v4[:16] + v6[:16]) + "\n"
+    yield "over-v4", "\n".join(v4) + "\n"
+    yield "over-v6", "\n".join(v6) + "\n"
+    yield "duplicate", "203.0.113.9 203.0.113.9\n"
+    yield "mapped", "::ffff:203.0.113.9\n"
+    yield "embedded-v4", "::203.0.113.9 64:ff9b::203.0.113.9\n"
+    yield "word", "203.0.113.9 primary\n"
+    yield "comment", "# standby\n203.0.113.9\n"
+    yield "empty", ""
+    yield "only-blanks", " \n\t\n"
+    yield "4096", "203.0.113.9" + " " * (4096 - 11)
+    yield "4097", "203.0.113.9" + " " * (4097 - 11)
+    yield "nul", "203.0.113.9\0\n"
 
 
 if __name__ == "__main__":
