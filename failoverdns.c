@@ -620,7 +620,7 @@ addr_source(void)
 	    st.st_mtim.tv_nsec != redirect.st.st_mtim.tv_nsec ||
 	    st.st_ctim.tv_sec != redirect.st.st_ctim.tv_sec ||
 	    st.st_ctim.tv_nsec != redirect.st.st_ctim.tv_nsec) {
-		redirect.is_active = 0;
+		redirect.is_active = redirect.has_error = 0;	/* a new file */
 		fd = open(config.redirect, O_RDONLY | O_NONBLOCK | O_NOCTTY);
 		if (fd == -1 || fstat(fd, &redirect.st) == -1)
 			why = strerror(errno);
