@@ -13,6 +13,9 @@
 # Prints pass:/FAIL:/skip: lines; exits 0 iff nothing failed.  Needs
 # /usr/bin/python3, curl, bash, ss; openssl for the HTTPS checks.
 
+# Deliberate: word splitting of argument lists and of has()'s words.
+# shellcheck disable=SC2015,SC2046,SC2086
+
 set -u
 cd "$(dirname "$0")/.." || exit 2
 top=$(pwd)
@@ -221,12 +224,21 @@ EOF
 
 # ------------------------------------------------------------ checks
 
-# one_round CHECK: the verdict of CHECK in the first round, as -v logs it.
-one_round() {
-	start one -v -i 0.2 -t 2 -r "$tmp/r.one" -c "$1"
-	until_true 10 logged one "check .*: "
+# first_round NAME CHECK...: runs the checks (as -c, all in one round,
+# -t 2) and stops after the first decision; verdict NAME CHECK then prints
+# what -v logged for CHECK in that round.
+first_round() {
+	name=$1
+	shift
+	set -- $(for c; do printf ' -c %s' "$c"; done)
+	start "$name" -v -i 5 -t 2 -r "$tmp/r.$name" "$@"
+	until_true 20 logged "$name" "answering with own addresses"
 	stop_it
-	sed -n 's/^failoverdns-health: check [^ ]*: //p' "$tmp/one.log" | head -1
+}
+verdict() {
+	awk -v p="failoverdns-health: check $2: " \
+	    'index($0, p) == 1 { print substr($0, length(p) + 1); exit }' \
+	    "$tmp/$1.log"
 }
 
 t_checks() {
@@ -235,13 +247,7 @@ t_checks() {
 	up svc
 	free_port
 	closed=$port
-	while IFS='|' read -r want check; do
-		v=$(one_round "$check")
-		case $v in
-		"$want"*) pass "check $check: $v" ;;
-		*) fail "check $check" "got '$v', want '$want'" ;;
-		esac
-	done <<EOF
+	cat >"$tmp/want" <<EOF
 pass|tcp://127.0.0.1:$wport
 Connection refused|tcp://127.0.0.1:$closed
 pass|http://127.0.0.1:$wport/svc
@@ -251,6 +257,14 @@ curl: Failed to connect|http://127.0.0.1:$closed/
 pass|http://www.example.com:$wport/svc#connect=127.0.0.1
 curl: Operation timed out|http://127.0.0.1:$wport/slow
 EOF
+	first_round checks $(cut -d'|' -f2 "$tmp/want")
+	while IFS='|' read -r want check; do
+		v=$(verdict checks "$check")
+		case $v in
+		"$want"*) pass "check $check: $v" ;;
+		*) fail "check $check" "got '$v', want '$want'" ;;
+		esac
+	done <"$tmp/want"
 	if ! command -v openssl >/dev/null 2>&1; then
 		skip "https checks" "openssl is not installed"
 		return
@@ -263,24 +277,33 @@ EOF
 	fi
 	web "$tmp/cert.pem" "$tmp/key.pem"
 	sport=$port
-	while IFS='|' read -r want ca check; do
-		if [ -n "$ca" ]; then
-			export CURL_CA_BUNDLE="$ca"
+	u=https://www.example.com:$sport
+	# With the certificate as the CA (curl reads CURL_CA_BUNDLE), then
+	# with the system's CAs.
+	cat >"$tmp/want.ca" <<EOF
+pass|$u/svc#connect=127.0.0.1
+curl: SSL: no alternative certificate subject name|https://other.example.com:$sport/svc#connect=127.0.0.1
+HTTP status 503|$u/other#connect=127.0.0.1
+EOF
+	cat >"$tmp/want.system" <<EOF
+curl: SSL certificate problem|$u/svc#connect=127.0.0.1
+pass|$u/svc#connect=127.0.0.1,insecure
+EOF
+	for ca in ca system; do
+		if [ $ca = ca ]; then
+			export CURL_CA_BUNDLE="$tmp/cert.pem"
 		else
 			unset CURL_CA_BUNDLE
 		fi
-		v=$(one_round "$check")
-		case $v in
-		"$want"*) pass "check $check (CA: ${ca:-system}): $v" ;;
-		*) fail "check $check (CA: ${ca:-system})" "got '$v', want '$want'" ;;
-		esac
-	done <<EOF
-pass|$tmp/cert.pem|https://www.example.com:$sport/svc#connect=127.0.0.1
-curl: SSL certificate problem||https://www.example.com:$sport/svc#connect=127.0.0.1
-pass||https://www.example.com:$sport/svc#connect=127.0.0.1,insecure
-curl: SSL: no alternative certificate subject name|$tmp/cert.pem|https://other.example.com:$sport/svc#connect=127.0.0.1
-HTTP status 503|$tmp/cert.pem|https://www.example.com:$sport/other#connect=127.0.0.1
-EOF
+		first_round "https$ca" $(cut -d'|' -f2 "$tmp/want.$ca")
+		while IFS='|' read -r want check; do
+			v=$(verdict "https$ca" "$check")
+			case $v in
+			"$want"*) pass "check $check (CA: $ca): $v" ;;
+			*) fail "check $check (CA: $ca)" "got '$v', want '$want'" ;;
+			esac
+		done <"$tmp/want.$ca"
+	done
 	unset CURL_CA_BUNDLE
 }
 
