@@ -164,11 +164,12 @@ def svg(out, ttl, sc, cells):
         if e is None:
             continue
         o.append('<text x="5" y="%d" font-weight="bold">%s</text>' % (y + 9, p))
-        for k in ("stopweb", "startweb", "undrain"):
+        for j, k in enumerate(("stopweb", "startweb", "undrain")):
             if k in ev["times"]:
                 xx = X(ev["times"][k] - e)
                 o.append('<line x1="%.1f" x2="%.1f" y1="%d" y2="%d" stroke="#888"/>' % (xx, xx, y, y + lane * len(clients)))
-                o.append('<text x="%.1f" y="%d" fill="#666" font-size="8">%s</text>' % (xx + 2, y + lane * len(clients) + 8, k))
+                o.append('<text x="%.1f" y="%d" fill="#666" font-size="8"%s>%s</text>' % (
+                    xx + (2 if j != 1 else -2), y + lane * len(clients) + 8, "" if j != 1 else ' text-anchor="end"', k))
         o.append('<line x1="%.1f" x2="%.1f" y1="%d" y2="%d" stroke="black"/>' % (X(0), X(0), y, y + lane * len(clients)))
         o.append('<line x1="%.1f" x2="%.1f" y1="%d" y2="%d" stroke="black" stroke-dasharray="2,2"/>' % (X(ttl), X(ttl), y, y + lane * len(clients)))
         for i, c in enumerate(clients):

@@ -1,0 +1,45 @@
+#!/bin/sh
+# tests/users.sh: the short "what users see" lab (tests/lab/users.sh --short)
+# as a test suite: TTL 10, Unbound, curl (a process per request) and Python's
+# urllib (getaddrinfo per request) asking http://www.example.com/ all the time.
+#   dark:  server1, where every client is, loses its link; each client must
+#          have worked before, reach server2, and fail no later than TTL + 7 s
+#   maint: server1 drained, 15 s (TTL + 5) later its web service stopped and
+#          started again: each client must reach server2 and not one of its
+#          requests may fail
+# One line per check: pass / FAIL / skip (not root, no network namespaces, a
+# package missing).  Exit 0 iff no FAIL.  About 2 minutes.
+cd "$(dirname "$0")/.." || exit 1
+skip() { echo "skip: users lab: $1"; exit 0; }
+[ "$(id -u)" = 0 ] || skip "needs root (network namespaces)"
+for t in ip nsd udpsvd unbound dig curl; do
+	command -v $t >/dev/null 2>&1 || [ -x /usr/sbin/$t ] || skip "$t not installed"
+done
+[ -x /usr/bin/python3 ] || skip "no /usr/bin/python3"
+ns=fouprobe$$
+ip netns add $ns 2>/dev/null || skip "cannot create network namespaces"
+if ! ip -n $ns link add ${ns}a type veth peer name ${ns}b 2>/dev/null; then
+	ip netns del $ns
+	skip "cannot create veth pairs in a network namespace"
+fi
+ip netns del $ns
+bin=${FAILOVERDNS:-./failoverdns}
+[ -x "$bin" ] || { echo "FAIL: users lab: $bin not built"; exit 1; }
+out=$(mktemp -d /tmp/failoverdns-users-check.XXXXXX) || exit 1
+timeout 600 bash tests/lab/users.sh --short --binary "$bin" --out "$out" >"$out/stdout" 2>"$out/log"
+rc=$?
+fail=0
+grep -E '^(pass|FAIL): ' "$out/stdout"
+grep -q '^FAIL: ' "$out/stdout" && fail=1
+# two clients x two scenarios x (worked before + outcome): 8 checks
+n=$(grep -cE '^(pass|FAIL): users TTL' "$out/stdout")
+if [ "$n" -lt 8 ]; then
+	echo "FAIL: users lab: $n of 8 checks reported"
+	fail=1
+fi
+if [ $rc != 0 ] && [ $fail = 0 ]; then
+	echo "FAIL: users lab: users.sh exited $rc: $(tail -n 3 "$out/log" | tr '\n' ' ')"
+	fail=1
+fi
+[ $fail = 0 ] && rm -rf "$out" || echo "# users lab output kept in $out" >&2
+exit $fail
