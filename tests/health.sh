@@ -126,6 +126,7 @@ down() { for f; do rm -f "$tmp/flags/$f"; done; }
 start() {
 	name=$1
 	shift
+	: >"$tmp/$name.log"
 	$PY -c 'import os, signal, sys
 signal.signal(signal.SIGINT, signal.SIG_DFL)
 os.execv(sys.argv[1], sys.argv[1:])' "$H" "$@" 2>"$tmp/$name.log" &
