@@ -1,32 +1,53 @@
 #!/usr/bin/python3
 """report.py: turn the lab's raw records into results.md and one SVG timeline per scenario.
 
-usage: report.py [--check TTL] OUTDIR
+usage: report.py [--check TTL] [--max-latency MS] [--baseline DIR] OUTDIR
 Reads OUTDIR/raw/RESOLVER-SCENARIO.{csv,events} and OUTDIR/versions.txt, writes
 OUTDIR/results.md and OUTDIR/SCENARIO.svg.  With --check TTL also writes
-OUTDIR/checks.txt: one `pass: NAME` or `FAIL: NAME: reason` line per run
-(failover slower than TTL + 5 s, or a drained server causing a client-visible
-failure, fails).  Standard library only.
+OUTDIR/checks.txt: one `pass: NAME` or `FAIL: NAME: reason` line per run.
+A run fails when
+- dark, stop, drain: the clients were not all on the survivor within TTL + 5 s,
+  or (drain) a client lookup failed;
+- webdies, standby (server1 dark after server2 stood by with -S): a lookup
+  sent later than TTL + fall x interval + timeout + 1 s after the event
+  (failoverdns-health's -f -i -t, from the events file) still got the failed
+  server's address, or any lookup failed; webdies also when a lookup after the
+  event took over MS ms (default 50); standby also when a client got anything
+  but server1's address while server2 stood by;
+- standby-back (the same run, server1 back): a lookup sent later than
+  TTL + rise x interval + timeout + 1 s after the return got no server1
+  address, or a lookup failed after the return;
+- alldown (both web services dead): a lookup failed, either server asked
+  directly at the end did not answer with its own address, a redirect file was
+  left, or a server's failoverdns-health did not log that it fails open.
+Standard library only.
 """
 import glob
 import os
+import re
 import sys
 
 S1, S2 = "198.51.100.11", "198.51.100.12"
 INTERVAL = 0.2  # the probe's period (run.sh)
 RESOLVERS = ["unbound", "named", "kresd", "pdns"]
 NAMES = {"unbound": "Unbound", "named": "BIND 9", "kresd": "Knot Resolver", "pdns": "PowerDNS Recursor"}
-SCENARIOS = ["share", "dark", "stop", "drain", "webdies", "back", "geo"]
+SCENARIOS = ["share", "dark", "stop", "drain", "webdies", "alldown", "standby", "standby-back", "back", "geo"]
 TITLES = {
     "share": "both up",
     "dark": "the server in use goes dark (link down)",
     "stop": "the server in use: failoverdns stopped (port unreachable)",
     "drain": "the server in use is drained (-d file)",
-    "webdies": "the server in use: web service dies (-c health check)",
+    "webdies": "the server in use: web service dies (failoverdns-health redirects to the other)",
+    "alldown": "both web services die (failoverdns-health fails open)",
+    "standby": "server2 stands by (-S), then server1 goes dark",
+    "standby-back": "standby: server1 comes back",
     "back": "the server in use goes dark, then comes back",
     "geo": "geo: server1 150 ms further away",
 }
-FAILURES = ["dark", "stop", "drain", "webdies"]
+FAILURES = ["dark", "stop", "drain", "webdies", "standby"]
+EVENT_OF = {"standby": "dark", "standby-back": "back"}  # the event a scenario is timed from
+SOURCE = {"standby-back": "standby"}    # recorded within another scenario's run
+HEALTH_KEYS = ("h_interval", "h_timeout", "h_fall", "h_rise")
 
 
 class Row:
@@ -52,27 +73,36 @@ class Row:
 
 
 def load(raw, r, sc, k=1):
+    sc = SOURCE.get(sc, sc)
     name = "%s-%s" % (r, sc) if k == 1 else "%s-%s.%d" % (r, sc, k)
     csv, ev = os.path.join(raw, name + ".csv"), os.path.join(raw, name + ".events")
     if not os.path.exists(csv) or not os.path.exists(ev):
         return None
     with open(csv) as f:
         rows = [Row(l) for l in f.readlines()[1:] if l.count(",") == 5]
-    events, ttl = {}, None
+    events, ttl, health, direct = {}, None, {}, {}
     with open(ev) as f:
         for l in f:
-            k, v = l.split()
+            k, v = l.split(None, 1)
+            v = v.strip()
             if k == "ttl":
                 ttl = int(v)
             elif k == "victim":
                 events["victim"] = v
+            elif k in HEALTH_KEYS:
+                health[k[2:]] = float(v)
+            elif k.startswith(("direct_", "redirect_")):
+                direct[k] = v
             else:
                 events[k] = float(v)
-    return {"rows": rows, "events": events, "ttl": ttl}
+    logs = os.path.join(raw, name + ".servers")
+    logs = open(logs).read() if os.path.exists(logs) else ""
+    return {"rows": rows, "events": events, "ttl": ttl, "health": health, "direct": direct, "logs": logs}
 
 
 def server_counts(raw, r, sc, k=1):
     """A queries each server answered, from its -v log summary (run.sh), or None."""
+    sc = SOURCE.get(sc, sc)
     path = os.path.join(raw, ("%s-%s.servers" if k == 1 else "%s-%s.%d.servers") % ((r, sc) if k == 1 else (r, sc, k)))
     if not os.path.exists(path):
         return None
@@ -115,11 +145,12 @@ def analyse(d, sc):
     res["victim"] = victim
     if sc in ("share", "geo"):
         pass
-    elif sc in FAILURES and sc in ev:
-        t0 = ev[sc]
+    elif sc in FAILURES and EVENT_OF.get(sc, sc) in ev:
+        t0 = ev[EVENT_OF.get(sc, sc)]
         before = [x for x in rows if x.t < t0]
         after = [x for x in rows if x.t >= t0]
         bad = [i for i, x in enumerate(after) if x.kind() != survivor]
+        res["last_off"] = after[bad[-1]].t - t0 if bad else 0.0
         if not bad:
             res["failover"] = 0.0
         elif bad[-1] == len(after) - 1:
@@ -138,6 +169,53 @@ def analyse(d, sc):
         res["share"] = share(before)
         res["window"] = end - t0
         res["t0"] = t0
+        if sc == "standby":
+            # everything until the back event belongs to this scenario
+            res["failures"] = sum(1 for x in rows if not x.ok() and x.t < ev.get("back", end))
+            res["hold_other"] = sum(1 for x in before if x.kind() != victim)
+            res["window"] = ev.get("back", end) - t0
+            after = [x for x in after if x.t < ev.get("back", end)]
+            bad = [i for i, x in enumerate(after) if x.kind() != survivor]
+            res["last_off"] = after[bad[-1]].t - t0 if bad else 0.0
+            if not bad:
+                res["failover"] = 0.0
+            elif bad[-1] == len(after) - 1:
+                res["failover"] = None
+            else:
+                res["failover"] = after[bad[-1] + 1].t - t0
+            res["worst"] = worst(after)
+    elif sc == "standby-back" and "back" in ev:
+        t0 = ev["back"]
+        after = [x for x in rows if x.t >= t0]
+        bad = [i for i, x in enumerate(after) if x.kind() != "s1"]
+        res["last_off"] = after[bad[-1]].t - t0 if bad else 0.0
+        if not bad:
+            res["failover"] = 0.0
+        elif bad[-1] == len(after) - 1:
+            res["failover"] = None
+        else:
+            res["failover"] = after[bad[-1] + 1].t - t0
+        res["victim"] = "s1"
+        res["failures"] = sum(1 for x in after if not x.ok())
+        res["worst"] = worst(after)
+        res["share"] = share(after)
+        res["window"] = end - t0
+        res["t0"] = t0
+    elif sc == "alldown" and "alldown" in ev:
+        t0 = ev["alldown"]
+        after = [x for x in rows if x.t >= t0]
+        res["after_fail"] = sum(1 for x in after if not x.ok())
+        res["servfail"] = sum(1 for x in rows if x.rcode == "SERVFAIL")
+        res["worst"] = worst(after)
+        res["share"] = share(after)
+        res["window"] = end - t0
+        res["t0"] = t0
+        dr = d["direct"]
+        res["direct"] = dict(dr)
+        res["own"] = dr.get("direct_s1") == S1 and dr.get("direct_s2") == S2
+        res["no_redirect"] = dr.get("redirect_s1") == "none" and dr.get("redirect_s2") == "none"
+        res["fail_open_logged"] = all(any(s2 == s and "every server unhealthy" in msg
+                                          for s2, t, msg in health_log(d)) for s in ("s1", "s2"))
     elif sc == "back" and "back" in ev:
         t0 = ev["back"]
         after = [x for x in rows if x.t >= t0]
@@ -148,6 +226,48 @@ def analyse(d, sc):
         res["worst"] = worst([x for x in rows if x.t >= ev.get("dark", t0)])
         res["t0"] = t0
     return res
+
+
+SWITCH = {  # scenario: (server, what its failoverdns-health logs when it has switched)
+    "webdies": (None, "local service down: redirecting to"),
+    "standby": ("s2", "standby: no peer up: answering with own addresses"),
+    "standby-back": ("s2", "standby: a peer is up: redirecting to"),
+    "alldown": (None, "every server unhealthy"),
+}
+
+
+def health_log(d):
+    """[(server, time, message)] of the failoverdns-health lines in the .servers file."""
+    out = []
+    for m in re.finditer(r"^(s[12]): ([0-9]+\.[0-9]+) failoverdns-health: (.*)$", d["logs"], re.M):
+        out.append((m.group(1), float(m.group(2)), m.group(3)))
+    return out
+
+
+def health_extra(d, sc, res):
+    """Adds the switch delay (event to the health program's log line) and the
+    count of lookups over 50 ms before and after the event."""
+    if "t0" not in res:
+        return
+    if sc in SWITCH:
+        srv, what = SWITCH[sc]
+        if srv is None and sc == "webdies":
+            srv = res["victim"]
+        t = [tt - res["t0"] for s, tt, msg in health_log(d)
+             if (srv is None or s == srv) and msg.startswith(what) and tt >= res["t0"]]
+        if sc == "alldown":     # when the later of the two failed open
+            ts = [min([tt - res["t0"] for s2, tt, msg in health_log(d)
+                       if s2 == s and msg.startswith(what) and tt >= res["t0"]] or [None])
+                  for s in ("s1", "s2")]
+            res["switch"] = None if None in ts else max(ts)
+        else:
+            res["switch"] = t[0] if t else None
+    rows = d["rows"]
+    end = d["events"].get("back", d["events"].get("end", 1e18)) if sc == "standby" else 1e18
+    res["slow_before"] = sum(1 for x in rows if x.t < res["t0"] and x.lat is not None and x.lat > 50)
+    res["n_before"] = sum(1 for x in rows if x.t < res["t0"])
+    res["slow_after"] = sum(1 for x in rows if res["t0"] <= x.t < end and (x.lat is None or x.lat > 50))
+    res["n_after"] = sum(1 for x in rows if res["t0"] <= x.t < end)
 
 
 def fmt_s(v, window=None):
@@ -168,6 +288,9 @@ def svg(sc, runs, path, ttl):
     for r, d, a in items:
         t0 = a.get("t0", d["rows"][0].t)
         lo = min(lo, max(d["rows"][0].t - t0, -(ttl + 8) if sc in FAILURES else -(ttl + 10)))
+        if sc == "standby":  # up to the return
+            hi = max(hi, d["events"].get("back", d["events"].get("end", d["rows"][-1].t)) - t0)
+            continue
         hi = max(hi, d["events"].get("end", d["rows"][-1].t) - t0)
     if sc in ("share", "geo"):
         lo = 0.0
@@ -186,7 +309,11 @@ def svg(sc, runs, path, ttl):
     for k, (r, d, a) in enumerate(items):
         y0 = TOP + k * PANEL
         label = NAMES.get(r, r)
-        if sc not in ("share", "geo"):
+        if sc == "alldown":
+            label += " (both web services die)"
+        elif sc == "standby-back":
+            label += " (server1 comes back)"
+        elif sc not in ("share", "geo"):
             label += (" (server%s goes dark, comes back)" if sc == "back" else " (server%s fails)") % a.get("victim", "s1")[1]
         out.append('<text x="10" y="%d" font-weight="bold" font-size="11">%s</text>' % (y0 + 2, label))
         for j, (kind, label) in enumerate(lanes):
@@ -261,6 +388,7 @@ def collect(raw, resolvers, scenarios, reps=None):
                 if d is None:
                     break
                 a = analyse(d, s)
+                health_extra(d, s, a)
                 a["servers"] = server_counts(raw, r, s, k)
                 runs.append((k, d, a))
             if runs:
@@ -304,7 +432,10 @@ def summary(data, resolvers, scenarios, ttl):
     md = ["## Summary", "",
           "Failure scenarios (TTL %d s): seconds from the event until every client answer was the" % ttl,
           "surviving server's · client-visible failures · worst client latency. back: seconds until",
-          "the returned server got traffic again. share / geo: client answers server1 / server2 (%).", "",
+          "the returned server got traffic again. share / geo: client answers server1 / server2 (%).",
+          "standby-back: seconds from server1's return until every client answer was server1's ·",
+          "failures after the return · worst latency. alldown: client answers server1 / server2 (%)",
+          "after both web services died · failures (whole run) · worst latency.", "",
           "| resolver | " + " | ".join(s for s in scenarios) + " |",
           "| --- | " + " | ".join("---" for s in scenarios) + " |"]
     for r in resolvers:
@@ -314,9 +445,11 @@ def summary(data, resolvers, scenarios, ttl):
                 cells.append("–")
                 continue
             a = data[(r, s)][1]
-            if s in FAILURES:
+            if s in FAILURES or s == "standby-back":
                 cells.append("%s s · %d · %s ms%s" % (fmt_s(a["failover"], a["window"]), a["failures"], a["worst"],
                                                     " (%d runs)" % a["nruns"] if a.get("nruns", 1) > 1 else ""))
+            elif s == "alldown":
+                cells.append("%s · %d · %s ms" % (a["share"].replace(" %", ""), a["failures"], a["worst"]))
             elif s == "back":
                 cells.append("%s s" % fmt_s(a["back_after"], a["window"]))
             else:
@@ -325,14 +458,129 @@ def summary(data, resolvers, scenarios, ttl):
     return md + [""]
 
 
+# ---------------------------------------------------------------- failoverdns-health
+
+HEALTH_SCENARIOS = ("webdies", "alldown", "standby", "standby-back")
+
+
+def bound(d, ttl, count_key):
+    """TTL + count x interval + timeout + 1 s, the health scenarios' limit, or None."""
+    h = d["health"]
+    if not all(k in h for k in ("interval", "timeout", count_key)):
+        return None
+    return ttl + h[count_key] * h["interval"] + h["timeout"] + 1
+
+
+def health_checks(s, d, a, ttl, max_latency):
+    """Reasons the run of a health scenario fails (empty: it passes)."""
+    why = []
+    if s not in HEALTH_SCENARIOS:
+        return why
+    if not d["health"]:
+        return ["no failoverdns-health parameters recorded"]
+    if s in ("webdies", "standby", "standby-back"):
+        b = bound(d, ttl, "rise" if s == "standby-back" else "fall")
+        to = "1" if s == "standby-back" else {"s1": "2", "s2": "1"}[a["victim"]]
+        if a["failover"] is None:
+            why.append("clients never all on server%s within %.0f s" % (to, a["window"]))
+        elif a["last_off"] > b:
+            why.append("a lookup sent %.1f s after the event was not on server%s (limit %.1f s)" % (
+                a["last_off"], to, b))
+        if a["failures"]:
+            why.append("%d failed lookups" % a["failures"])
+    if s == "webdies" and a["worst"] != "–" and (a["worst"] == "timeout" or float(a["worst"]) > max_latency):
+        why.append("a lookup after the event took %s ms > %d (%d of %d over 50 ms after, %d of %d before)" % (
+            a["worst"], max_latency, a["slow_after"], a["n_after"], a["slow_before"], a["n_before"]))
+    if s == "standby" and a["hold_other"]:
+        why.append("%d answers other than server1's while server2 stood by" % a["hold_other"])
+    if s == "alldown":
+        if a["failures"]:
+            why.append("%d failed lookups (%d SERVFAIL)" % (a["failures"], a["servfail"]))
+        if not a["own"]:
+            why.append("not answering with own addresses at the end: %s / %s" % (
+                a["direct"].get("direct_s1"), a["direct"].get("direct_s2")))
+        if not a["no_redirect"]:
+            why.append("redirect file left: %s / %s" % (a["direct"].get("redirect_s1"), a["direct"].get("redirect_s2")))
+        if not a["fail_open_logged"]:
+            why.append("a server's failoverdns-health did not log 'every server unhealthy'")
+    return why
+
+
+def health_tables(data, resolvers, scenarios):
+    """The failoverdns-health scenarios, one table."""
+    h = {}
+    for (r, s), (d, a) in data.items():
+        if s in HEALTH_SCENARIOS and d["health"]:
+            h = d["health"]
+            ttl = d["ttl"]
+            break
+    if not h:
+        return []
+    md = ["## failoverdns-health (TTL %d s; -i %g -t %g -f %g -u %g)" % (
+              ttl, h["interval"], h["timeout"], h["fall"], h["rise"]), "",
+          "Each server runs failoverdns with `-r FILE` and `health/failoverdns-health` beside it:",
+          "this server's check `tcp://ITS_ADDRESS:80` (the lab's web service), the other server",
+          "as the peer (`-p ADDRESS=tcp://ADDRESS:80`). *Limit*: TTL + fall x interval + timeout",
+          "+ 1 s (standby-back: rise instead of fall), what issue 13 asks for.", "",
+          "- webdies: the web service of the server in use dies; its failoverdns-health then",
+          "  redirects to the other server's address.",
+          "- standby: server2's failoverdns-health runs with `-S`, so both servers hand out",
+          "  server1's address; after the hold server1 goes dark (link down) and server2 answers",
+          "  with its own once server1's check has failed `fall` times. *Hold*: client answers",
+          "  other than server1's during the hold (should be 0).",
+          "- standby-back: server1's link comes back up TTL + 8 s later.",
+          "- alldown: both web services die at once: both servers must go on answering with",
+          "  their own addresses (fail open). *Own*: what each server answered when asked",
+          "  directly at the end; *log*: both failoverdns-health logged \"every server unhealthy\".", "",
+          "*Switch*: seconds from the event until the server's failoverdns-health logged the",
+          "change (webdies: the failed server's redirect; standby: server2 answering with its",
+          "own; standby-back: server2 redirecting to server1 again; alldown: the later of the two",
+          "logging \"every server unhealthy\"). *All moved after*: seconds until every later",
+          "lookup got the address it should (to the probe's 0.2 s); the check is that no lookup",
+          "sent after the limit got another. *> 50 ms*: lookups slower than 50 ms after the event",
+          "/ before it (a control: the machine's own load, see versions above).", "",
+          "| resolver | scenario | switch (s) | all moved after (s) | limit (s) | failures | worst latency (ms) | > 50 ms after / before | notes |",
+          "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- |"]
+    for r in resolvers:
+        for s in HEALTH_SCENARIOS:
+            if (r, s) not in data:
+                continue
+            d, a = data[(r, s)]
+            if "t0" not in a:
+                md.append("| %s | %s | | setup failed | | | | | |" % (NAMES[r], s))
+                continue
+            sw = "–" if a.get("switch") is None else "%.1f" % a["switch"]
+            slow = "%d of %d / %d of %d" % (a["slow_after"], a["n_after"], a["slow_before"], a["n_before"])
+            if s == "alldown":
+                notes = "own: %s / %s; redirect files: %s / %s; log: %s; share after %s" % (
+                    a["direct"].get("direct_s1"), a["direct"].get("direct_s2"),
+                    a["direct"].get("redirect_s1"), a["direct"].get("redirect_s2"),
+                    "yes" if a["fail_open_logged"] else "NO", a["share"])
+                md.append("| %s | %s | %s | | | %d | %s | %s | %s |" % (NAMES[r], s, sw, a["failures"], a["worst"], slow, notes))
+                continue
+            b = bound(d, d["ttl"], "rise" if s == "standby-back" else "fall")
+            notes = ""
+            if s == "standby":
+                notes = "hold: %d" % a["hold_other"]
+            if s == "webdies":
+                notes = "server%s's web service died" % a["victim"][1]
+            md.append("| %s | %s | %s | %s | %.0f | %d | %s | %s | %s |" % (
+                NAMES[r], s, sw, fmt_s(a["failover"], a["window"]), b, a["failures"], a["worst"], slow, notes))
+    return md + ["", "failures: failed client lookups (webdies, alldown: whole run; standby: until the",
+                 "return; standby-back: after it). worst latency: slowest lookup after the event", ""]
+
+
 # ---------------------------------------------------------------- main
 
 def main():
     args = sys.argv[1:]
     check = baseline = None
-    while args[:1] in (["--check"], ["--baseline"]):
+    max_latency = 50
+    while args[:1] in (["--check"], ["--baseline"], ["--max-latency"]):
         if args[0] == "--check":
             check = int(args[1])
+        elif args[0] == "--max-latency":
+            max_latency = int(args[1])
         else:
             baseline = args[1]
         args = args[2:]
@@ -340,7 +588,7 @@ def main():
     raw = os.path.join(outdir, "raw")
     present = set(os.path.basename(p)[:-4].split(".")[0] for p in glob.glob(os.path.join(raw, "*.csv")))
     resolvers = [r for r in RESOLVERS if any(p.startswith(r + "-") for p in present)]
-    scenarios = [s for s in SCENARIOS if any(p.endswith("-" + s) for p in present)]
+    scenarios = [s for s in SCENARIOS if any(p.endswith("-" + SOURCE.get(s, s)) for p in present)]
     reps = {}
     data = collect(raw, resolvers, scenarios, reps)
     ttl = max([d["ttl"] or 0 for d, a in data.values() if d["ttl"]] + [0])
@@ -385,6 +633,8 @@ def main():
                         NAMES[r], sk, a["victim"][1], fmt_s(a["failover"], a["window"]),
                         a["cached"], a["failures"], a["worst"]))
         md += ["", "`*`: no freshly fetched answer seen within the wait; the event hit server1 anyway.", ""]
+    if any(s in scenarios for s in ("webdies", "alldown", "standby")):
+        md += health_tables(data, resolvers, scenarios)
     if "back" in scenarios:
         md += ["## The server comes back (TTL %d s)" % fttl, "",
                "The server in use goes dark right after a fresh answer from it and comes back TTL + 5 s",
@@ -440,8 +690,8 @@ def main():
                 if "t0" not in a:
                     lines.append("FAIL: %s: setup failed" % name)
                     continue
-                why = []
-                if s in FAILURES:
+                why = health_checks(s, d, a, check, max_latency)
+                if s in FAILURES and s not in HEALTH_SCENARIOS:
                     if a["failover"] is None:
                         why.append("clients never all on the surviving server within %.0f s" % a["window"])
                     elif a["failover"] > check + 5:

@@ -3,8 +3,9 @@
 #
 #   root   198.51.100.1   NSD: ".", "com.", "lab."  (fake root; server hosts in lab.)
 #   excom  198.51.100.2   NSD: example.com  (www TTL NS server1.lab. / server2.lab.)
-#   s1     198.51.100.11  failoverdns under udpsvd, answers www.example.com A 198.51.100.11
-#   s2     198.51.100.12  failoverdns under udpsvd, answers www.example.com A 198.51.100.12
+#   s1     198.51.100.11  failoverdns under udpsvd, answers www.example.com A 198.51.100.11,
+#                         failoverdns-health beside it (checks .11:80, peer .12:80)
+#   s2     198.51.100.12  the same with .12 (peer .11)
 #   res    198.51.100.53  one recursive resolver at a time + the client probe
 #   sw     -              the bridge joining them all
 #
@@ -14,13 +15,20 @@
 # recorded; report.py turns the records into a Markdown table and SVG timelines.
 #
 # usage: run.sh [--short] [--ttl N] [--resolvers "unbound named kresd pdns"]
-#               [--scenarios "share dark stop drain back geo webdies"]
-#               [--repeat N] [--out DIR] [--binary PATH] [--stand-in]
+#               [--scenarios "share dark stop drain back geo webdies alldown standby"]
+#               [--repeat N] [--hold S] [--out DIR] [--binary PATH] [--stand-in]
 #   --repeat N   run dark and stop N times per resolver (default 3; 1 with --short)
-#   --short      CI variant: unbound and kresd, dark and drain, TTL 5, checks
-#                written to OUT/checks.txt (pass:/FAIL: lines); OUT defaults to
+#   --hold S     standby: how long server2 stands by before server1 goes dark
+#                (default 90; 10 with --short)
+#   --short      CI variant: unbound and kresd; drain, webdies, standby (its
+#                server1 goes dark as in "dark"); TTL 5; OUT defaults to
 #                /tmp/failoverdns-lab-short (the full run's: docs/lab)
 #   --stand-in   serve www.example.com from NSD instead of failoverdns
+# Every run writes OUT/checks.txt (pass:/FAIL: lines, see report.py).
+# With failoverdns -r (not --stand-in) each server runs failoverdns -r FILE and
+# health/failoverdns-health -i 1 -t 1 -f 2 -u 2 -r FILE beside it, in every
+# scenario; "standby" runs server2's with -S, then takes server1 dark and brings
+# it back (report.py shows the return as "standby-back").
 # Needs root, iproute2, nsd, ipsvd (udpsvd), unbound, bind9, knot-resolver,
 # pdns-recursor, python3-dnspython, dnsutils; geo also cc, libnetfilter-queue-dev
 # and iptables.
@@ -32,15 +40,18 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 TTL=10
 RESOLVERS="unbound named kresd pdns"
-SCENARIOS="share dark stop drain back geo webdies"
+SCENARIOS="share dark stop drain back geo webdies alldown standby"
 OUT=
 BIN=$REPO/failoverdns
 STANDIN=0
 SHORT=0
 REPEAT=3        # dark and stop: runs per resolver (which server is tried first is chance)
+HOLD=90         # standby: seconds server2 stands by before server1 goes dark
 while [ $# -gt 0 ]; do
 	case $1 in
-	--short) SHORT=1; TTL=5; RESOLVERS="unbound kresd"; SCENARIOS="dark drain"; REPEAT=1 ;;
+	--short) SHORT=1; TTL=5; RESOLVERS="unbound kresd"; SCENARIOS="drain webdies standby"
+		REPEAT=1; HOLD=10 ;;
+	--hold) HOLD=$2; shift ;;
 	--repeat) REPEAT=$2; shift ;;
 	--ttl) TTL=$2; shift ;;
 	--resolvers) RESOLVERS=$2; shift ;;
@@ -48,7 +59,7 @@ while [ $# -gt 0 ]; do
 	--out) OUT=$2; shift ;;
 	--binary) BIN=$2; shift ;;
 	--stand-in) STANDIN=1 ;;
-	*) echo "usage: run.sh [--short] [--ttl N] [--repeat N] [--resolvers LIST] [--scenarios LIST] [--out DIR] [--binary PATH] [--stand-in]" >&2; exit 1 ;;
+	*) echo "usage: run.sh [--short] [--ttl N] [--repeat N] [--hold S] [--resolvers LIST] [--scenarios LIST] [--out DIR] [--binary PATH] [--stand-in]" >&2; exit 1 ;;
 	esac
 	shift
 done
@@ -67,6 +78,7 @@ SHARE_SECS=30
 BACK_SECS=30            # back: how long to watch for the returned server's traffic
 POST=$((TTL + 8))       # watch this long after a failure event
 DELAY_MS=150            # geo
+H_INTERVAL=1 H_TIMEOUT=1 H_FALL=2 H_RISE=2      # failoverdns-health -i -t -f -u
 
 NET=198.51.100
 ROOT=$NET.1 EXCOM=$NET.2 S1=$NET.11 S2=$NET.12 RES=$NET.53
@@ -240,14 +252,15 @@ wait_answer() { # wait_answer NS SERVER QNAME: until SERVER answers (at most ~10
 }
 
 # --- server1 / server2 ---
-SRV_PID_s1= SRV_PID_s2= WEB_PID_s1= WEB_PID_s2= NFQ_PID=
+SRV_PID_s1= SRV_PID_s2= WEB_PID_s1= WEB_PID_s2= NFQ_PID= HEALTH_PID_s1= HEALTH_PID_s2=
 start_server() {        # start_server s1|s2 TTL
 	local s=$1 ttl=$2 addr name d check=
 	[ "$s" = s1 ] && addr=$S1 name=server1 || addr=$S2 name=server2
 	d=$W/$s
 	mkdir -p "$d"
-	rm -f "$d/down"
+	rm -f "$d/down" "$d/redirect"
 	: >"$d/dns.log"
+	: >"$d/health.log"
 	# the "web service" on the server: a TCP listener on port 80
 	eval "WEB_PID_$s=\$(spawn $s \"\$d/web.log\" \"\$PY\" \"\$HERE/web.py\" $addr 80 1800)"
 	for _ in $(seq 40); do  # listening before failoverdns checks it
@@ -265,12 +278,39 @@ EOF
 		nsd_conf "$d" "$addr" www.example.com.:www.zone
 		eval "SRV_PID_$s=\$(spawn $s \"\$d/dns.log\" nsd -d -c \"\$d/nsd.conf\")"
 	else
-		[ "$HAVE_CHECK" = 1 ] && check="-c $addr:80"
+		[ "$HEALTH" = 1 ] && check="-r $d/redirect"
 		eval "SRV_PID_$s=\$(spawn $s \"\$d/dns.log\" udpsvd -l $name $addr 53 \
 			\"\$BIN\" -v -t $ttl -d \"\$d/down\" $check \
 			-n server1.lab -n server2.lab www.example.com $addr)"
 	fi
 	wait_answer res "$addr" www.example.com.
+}
+start_health() {        # start_health s1|s2 [-S]: failoverdns-health beside failoverdns
+	local s=$1 addr peer d=$W/$1 i pid
+	shift
+	[ "$s" = s1 ] && addr=$S1 peer=$S2 || addr=$S2 peer=$S1
+	# its log lines stamped with the time they were read (report.py: switch delays)
+	pid=$(spawn $s "$d/health.log" bash -c \
+		'exec 2> >(while IFS= read -r l; do echo "$EPOCHREALTIME $l"; done); exec "$@"' \
+		health "$HEALTHBIN" -i $H_INTERVAL -t $H_TIMEOUT -f $H_FALL -u $H_RISE \
+		-r "$d/redirect" -c tcp://$addr:80 -p $peer=tcp://$peer:80 "$@")
+	printf -v "HEALTH_PID_$s" %s "$pid"
+	for i in $(seq 60); do  # until its first decision (bounded: ~15 s)
+		grep -qE 'answering with own|redirecting to' "$d/health.log" && return 0
+		sleep 0.25
+	done
+	log "failoverdns-health on $s made no decision: $(tail -n 2 "$d/health.log" | tr '\n' ' ')"
+	return 1
+}
+stop_health() { # stop_health s1|s2 (TERM: it removes its redirect file)
+	local v=HEALTH_PID_$1
+	[ -n "${!v:-}" ] && killtree "${!v}"
+	eval "HEALTH_PID_$1="
+}
+stop_web() {    # stop_web s1|s2: the web service the health checks look at
+	local v=WEB_PID_$1
+	[ -n "${!v:-}" ] && killtree "${!v}"
+	eval "WEB_PID_$1="
 }
 stop_server() { # stop_server s1|s2: the DNS service only (host stays up)
 	local v=SRV_PID_$1
@@ -280,10 +320,9 @@ stop_server() { # stop_server s1|s2: the DNS service only (host stays up)
 stop_all_servers() {
 	local s v
 	for s in s1 s2; do
+		stop_health $s
 		stop_server $s
-		v=WEB_PID_$s
-		[ -n "${!v}" ] && killtree "${!v}"
-		eval "WEB_PID_$s="
+		stop_web $s
 		ip -n "$P$s" link set eth0 up
 	done
 	if [ -n "$NFQ_PID" ]; then
@@ -408,6 +447,16 @@ run_one() {     # run_one RESOLVER SCENARIO [K]: K-th run of this cell
 	: >"$EV"
 	log "$r / $sc$([ "$k" = 1 ] || echo " #$k")"
 	start_server s1 $ttl && start_server s2 $ttl || return 1
+	if [ "$HEALTH" = 1 ]; then
+		start_health s1 || return 1
+		if [ "$sc" = standby ]; then
+			start_health s2 -S || return 1
+		else
+			start_health s2 || return 1
+		fi
+		printf 'h_interval %s\nh_timeout %s\nh_fall %s\nh_rise %s\n' \
+			$H_INTERVAL $H_TIMEOUT $H_FALL $H_RISE >>"$EV"
+	fi
 	if [ "$sc" = geo ]; then
 		ip netns exec "${P}s1" iptables-legacy -A OUTPUT -p udp --sport 53 -j NFQUEUE --queue-num 7 ||
 			return 1
@@ -416,20 +465,31 @@ run_one() {     # run_one RESOLVER SCENARIO [K]: K-th run of this cell
 	start_resolver "$r" || return 1
 	echo "ttl $ttl" >>"$EV"
 	dur=$((3 * TTL + 5 + POST + TTL + 5 + BACK_SECS))
+	[ "$sc" = standby ] && dur=$((HOLD + 3 * TTL + 5 + POST + 2 * TTL + 8))
 	pid=$(spawn res "$W/probe.log" "$PY" "$HERE/probe.py" $RES www.example.com. \
 		$INTERVAL $dur $PTIMEOUT "$CSV")
 	event start
 	case $sc in
 	share|geo) pause $SHARE_SECS ;;
-	dark|stop|drain|webdies)
+	dark|stop|drain|webdies|alldown)
 		wait_fresh $((3 * TTL + 5))
 		case $sc in
 		dark) event dark; ip -n "$P$VICTIM" link set eth0 down ;;
 		stop) event stop; stop_server $VICTIM ;;
 		drain) event drain; drain $VICTIM ;;
-		webdies) event webdies; local v=WEB_PID_$VICTIM; killtree "${!v}"; eval "WEB_PID_$VICTIM=" ;;
+		webdies) event webdies; stop_web $VICTIM ;;
+		alldown) event alldown; kill "$WEB_PID_s1" "$WEB_PID_s2"; stop_web s1; stop_web s2 ;;
 		esac
-		pause $POST ;;
+		pause $POST
+		[ "$sc" = alldown ] && direct ;;
+	standby)        # server2 hands out server1's address; server1 goes dark, comes back
+		pause "$HOLD"
+		wait_fresh $((3 * TTL + 5))
+		echo "victim s1" >>"$EV"        # the one that fails, whatever wait_fresh saw
+		event dark; ip -n "${P}s1" link set eth0 down
+		pause $POST
+		event back; ip -n "${P}s1" link set eth0 up
+		pause $((2 * TTL + 8)) ;;       # the limit is TTL + rise x interval + timeout + 1
 	back)
 		wait_fresh $((3 * TTL + 5))
 		event dark; ip -n "$P$VICTIM" link set eth0 down
@@ -443,10 +503,20 @@ run_one() {     # run_one RESOLVER SCENARIO [K]: K-th run of this cell
 	for s in s1 s2; do      # what each server saw: queries by type and rcode, other log lines
 		awk -v s=$s '$1 == "failoverdns:" && NF == 5 { n[$4 " " $5]++; next }
 			{ print s ": " $0 } END { for (k in n) print s ": " n[k], k }' "$W/$s/dns.log"
+		sed "s/^/$s: /" "$W/$s/health.log"
 	done >"${CSV%.csv}.servers"
 	stop_all_servers
 }
 
+direct() {      # what each server answers now, asked directly, and its redirect file
+	local s a
+	for s in s1 s2; do
+		[ "$s" = s1 ] && a=$S1 || a=$S2
+		echo "direct_$s $(ip netns exec "${P}res" dig +short +tries=1 +time=2 +norecurse \
+			@$a www.example.com A 2>&1 | tr '\n' ' ' | tr -s ' ' | sed 's/ $//; s/ /;/g; s/^$/none/')" >>"$EV"
+		echo "redirect_$s $([ -e "$W/$s/redirect" ] && tr '\n' ';' <"$W/$s/redirect" || echo none)" >>"$EV"
+	done
+}
 versions() {
 	echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
 	echo "machine: $(uname -srm), $(nproc) CPUs, $(. /etc/os-release; echo "$PRETTY_NAME")"
@@ -454,6 +524,7 @@ versions() {
 		echo "servers: NSD stand-in ($(nsd -v 2>&1 | head -n1))"
 	else
 		echo "servers: failoverdns (failoverdns.c of commit $(git -C "$REPO" log -1 --format=%h -- failoverdns.c 2>/dev/null)$(git -C "$REPO" diff --quiet HEAD -- failoverdns.c 2>/dev/null || echo ", modified")) under udpsvd (ipsvd $(dpkg-query -W -f '${Version}' ipsvd 2>/dev/null)); binary sha256 $(sha256sum <"$BIN" | cut -c1-16)"
+		[ "$HEALTH" = 1 ] && echo "health: health/failoverdns-health of commit $(git -C "$REPO" log -1 --format=%h -- health/failoverdns-health 2>/dev/null)$(git -C "$REPO" diff --quiet HEAD -- health/failoverdns-health 2>/dev/null || echo ", modified"), -i $H_INTERVAL -t $H_TIMEOUT -f $H_FALL -u $H_RISE, checks tcp://ADDR:80 (web.py); standby hold ${HOLD}s"
 	fi
 	echo "unbound: $(unbound -V 2>/dev/null | head -n1 | sed 's/Version //')"
 	echo "named: $(named -v 2>/dev/null)"
@@ -461,17 +532,24 @@ versions() {
 	echo "pdns: $(pdns_recursor --version 2>&1 | grep -o 'PowerDNS Recursor [^ ]*')"
 	echo "nsd: $(nsd -v 2>&1 | head -n1)"
 	echo "ttl: $TTL; share/geo ttl: $SHARE_TTL; probe every ${INTERVAL}s, client timeout ${PTIMEOUT}s; geo delay ${DELAY_MS}ms"
+	echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine slows every lookup)"
 }
 
 # --- main ---
-HAVE_CHECK=0
+HEALTH=0        # failoverdns -r and health/failoverdns-health
+HEALTHBIN=$REPO/health/failoverdns-health
 if [ "$STANDIN" = 0 ]; then
 	[ -x "$BIN" ] || { echo "run.sh: no $BIN (make it, or use --stand-in)" >&2; exit 1; }
-	cp "$BIN" "$W/failoverdns" && BIN=$W/failoverdns     # immune to rebuilds during the run
-	"$BIN" </dev/null 2>&1 | grep -q -- '-c ' && HAVE_CHECK=1
+	cp "$BIN" "$W/failoverdns" && BIN=$W/failoverdns     # immune to edits during the run
+	if "$BIN" </dev/null 2>&1 | grep -q -- '-r redirectfile' && [ -x "$HEALTHBIN" ]; then
+		cp "$HEALTHBIN" "$W/failoverdns-health" && HEALTHBIN=$W/failoverdns-health && HEALTH=1
+	fi
 fi
-if [ "$HAVE_CHECK" = 0 ] || [ "$STANDIN" = 1 ]; then
-	SCENARIOS=$(echo " $SCENARIOS " | sed 's/ webdies / /')
+if [ "$HEALTH" = 0 ]; then      # these need the health program beside failoverdns -r
+	for sc in webdies alldown standby; do
+		case " $SCENARIOS " in *" $sc "*) log "no failoverdns -r or $HEALTHBIN: no $sc" ;; esac
+		SCENARIOS=$(echo " $SCENARIOS " | sed "s/ $sc / /")
+	done
 fi
 case " $SCENARIOS " in *" geo "*)
 	cc -O2 -Wall -o "$W/nfqdelay" "$HERE/nfqdelay.c" -lnetfilter_queue ||
@@ -492,8 +570,8 @@ for r in $RESOLVERS; do
 		done
 	done
 done
-check=
-[ "$SHORT" = 1 ] && check="--check $TTL"
+check="--check $TTL"
+[ "$SHORT" = 1 ] && check="$check --max-latency 1000"  # make check: shared CPUs
 [ "$STANDIN" = 0 ] && [ -d "$OUT/standin/raw" ] && check="$check --baseline $OUT/standin"
 "$PY" "$HERE/report.py" $check "$OUT" || status=1
 log "results: $OUT/results.md"
