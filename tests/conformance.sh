@@ -222,7 +222,11 @@ pids="$pids $!"
 
 nsdv=$("$NSD" -v 2>&1 | sed -n '1s/^NSD version //p')
 knotv=$("$KNOTD" -V 2>&1 | sed -n '1s/.*version //p')
-fdnsv=$(git describe --always --dirty 2>/dev/null || echo unknown)
+# The failoverdns.c commit the binary is built from (FDNS_VERSION when
+# FAILOVERDNS names a binary built elsewhere); not the whole tree's state.
+fdnsv=${FDNS_VERSION:-$(git log -1 --format=%h -- failoverdns.c 2>/dev/null ||
+    echo unknown)$(git diff --quiet -- failoverdns.c 2>/dev/null ||
+    echo -modified)}
 
 cat >"$tmp/drv.py" <<'PYEOF'
 # conformance driver: sends the same packets to failoverdns, NSD and Knot,
