@@ -63,6 +63,8 @@ ip link set lo up || { echo "bench: cannot bring up lo in the namespace" >&2; ex
 mount -t tmpfs -o size=16m fdbench-run /run || { echo "bench: cannot mount private /run" >&2; exit 1; }
 
 T0=$(date +%s)
+# failoverdns.c as built now (it may be committed to while the bench runs).
+FDV="$(cd "$ROOT" && git log -1 --format='%h %cd' --date=short -- failoverdns.c 2>/dev/null || echo 'uncommitted') $(cd "$ROOT" && git diff --quiet -- failoverdns.c 2>/dev/null || echo '(with uncommitted changes)')"
 LOAD0=$(cut -d" " -f1-3 /proc/loadavg)
 W=$(mktemp -d /tmp/fdbench.XXXXXX)
 CGROOT=/sys/fs/cgroup/cpuacct
@@ -562,10 +564,13 @@ cat "$TABLE"
 
 # ---------------------------------------------------------------- RESULTS.md
 T1=$(date +%s)
+LOAD1=$(cut -d" " -f1-3 /proc/loadavg)
 {
 echo "# failoverdns benchmark results"
 echo
 echo "Written by \`bench/run.sh\` (\`make bench\`) on $(date -u '+%Y-%m-%d %H:%M UTC'); the whole run took $((T1 - T0)) s."
+echo "The machine has $(nproc) cores and is shared: other work may run during the benchmark (load average"
+echo "1/5/15 min at the start: $LOAD0, at the end: $LOAD1), which moves qps and CPU figures; instruction counts do not move."
 echo "Medians over $ROUNDS rounds; in each round every server runs once saturated and once at a fixed rate,"
 echo "${SECONDS_RUN} s each, one after the other (servers alternate; each run starts a fresh server)."
 echo
@@ -606,6 +611,7 @@ if [ $HAVE_FD = 1 ]; then
 	echo "- one-shot CPU per activation (exec to exit, spawn loop) vs floor: glibc $(ratio "${ACT[fd]:-}" "${ACT[floor]:-}") (${ACT[fd]:-?} vs ${ACT[floor]:-?} µs), static musl $(ratio "${ACT[fds]:-}" "${ACT[floors]:-}") (${ACT[fds]:-?} vs ${ACT[floors]:-?} µs)"
 	echo "- one-shot CPU per answer vs floor when saturated (answers per CPU-second, so CPU taken by other load does not count): glibc $(ratio "$(get fd-inetd sat 7)" "$(get floor-inetd sat 7)"), static musl $(ratio "$(get fds-inetd sat 7)" "$(get floors-inetd sat 7)")"
 	echo "- one-shot CPU per answer vs floor at $RATE1 qps: glibc $(ratio "$(get fd-inetd fixed 7)" "$(get floor-inetd fixed 7)"), static musl $(ratio "$(get fds-inetd fixed 7)" "$(get floors-inetd fixed 7)")"
+	[ $HAVE_FDS = 1 ] && [ -n "${IRN[fds]:-}" ] && echo "- static musl instructions per answer, long-lived (callgrind, pipe mode, $NQ mixed queries): $(awk -v a="${IRN[fds]}" -v b="${IR1[fds]}" -v n="$NQ" 'BEGIN {printf "%.0f", (a - b) / (n - 1)}') (issue 10 goal ≤ 1500)"
 	[ $HAVE_FDS = 1 ] && echo "- static musl binary: ${SIZE[fds]} bytes (goal ≤ 32768); peak RSS one query ${RSS1[fds]} KiB, $NQ queries ${RSSN[fds]} KiB (goal ≤ 1024)"
 	echo "- pipe mode, $NQ framed queries: glibc build sent ${NREP[fd]:-?} framed replies, static musl ${NREP[fds]:-?}"
 	echo "- default build peak RSS: one query ${RSS1[fd]} KiB, $NQ queries ${RSSN[fd]} KiB"
@@ -662,7 +668,7 @@ echo
 echo "- $(gcc --version | head -1); musl $(dpkg-query -W -f '${Version}' musl 2>/dev/null)"
 echo "- $(server_desc nsd), $(server_desc knot), $(server_desc tinydns) (djbdns), openbsd-inetd $(dpkg-query -W -f '${Version}' openbsd-inetd 2>/dev/null), systemd-socket-activate $(dpkg-query -W -f '${Version}' systemd 2>/dev/null)"
 echo "- dnsperf $(dpkg-query -W -f '${Version}' dnsperf 2>/dev/null), $(valgrind --version)"
-[ $HAVE_FD = 1 ] && echo "- failoverdns: $(cd "$ROOT" && git log -1 --format='%h %cd' --date=short -- failoverdns.c 2>/dev/null || echo 'uncommitted') $(cd "$ROOT" && git diff --quiet -- failoverdns.c 2>/dev/null || echo '(with uncommitted changes)')"
+[ $HAVE_FD = 1 ] && echo "- failoverdns: $FDV"
 echo
 echo "## Command lines"
 echo
