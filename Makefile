@@ -13,7 +13,7 @@ failoverdns: failoverdns.c
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ failoverdns.c
 
 failoverdns-static: failoverdns.c
-	$(MUSLCC) $(CFLAGS) -Os -static -s -Wl,-z,noseparate-code -o $@ failoverdns.c
+	$(MUSLCC) $(CFLAGS) -static -s -Wl,-z,noseparate-code -o $@ failoverdns.c
 
 static: failoverdns-static
 

@@ -1,18 +1,13 @@
-/*
- * Copyright (c) 2026 The failoverdns authors
- * SPDX-License-Identifier: ISC (the licence text: README, "Licence")
+/* Copyright (c) 2026 The failoverdns authors.  SPDX-License-Identifier: ISC
  *
- * failoverdns: an authoritative DNS responder for one name, run on each
- * server of a site delegated to all of its servers.  It answers A/AAAA with
- * this server's addresses, NS with every server and a synthesized SOA, so a
- * dead server's addresses die with its nameserver; REFUSED while a drain
- * file exists (-d); other servers' addresses while a redirect file lists
- * them (-r).  A supervisor hands it its sockets, or it speaks DNS-over-TCP
- * framing on stdin/stdout.  It trusts argv and the files named there, and
- * nobody on the network.  It allocates no memory itself, waits on nothing
- * but its sockets, opens no file but the redirect file when that changed,
- * never recurses and never answers a response.
- */
+ * failoverdns: authoritative DNS for one name, run on each server of a site
+ * delegated to all of its servers: A/AAAA are this server's addresses, NS
+ * every server, the SOA synthesized, so a dead server's addresses die with
+ * its nameserver.  REFUSED while a drain file exists (-d); other servers'
+ * addresses while a redirect file lists them (-r).  It trusts argv and the
+ * files named there, nobody on the network; allocates no memory itself,
+ * opens no socket, no file but the redirect file when that changed, waits
+ * on nothing but its sockets, never recurses, never answers a response. */
 
 #define _GNU_SOURCE		/* Linux: struct in6_pktinfo, IP_PKTINFO */
 #define __APPLE_USE_RFC_3542	/* macOS: IPV6_RECVPKTINFO (RFC 3542) */
@@ -86,18 +81,14 @@ enum qtype {
 	QTYPE_OPT = 41, QTYPE_IXFR = 251, QTYPE_AXFR = 252, QTYPE_ANY = 255
 };
 
-static const char *const rcode_name[] = {
-	[RCODE_NOERROR] = "NOERROR", [RCODE_FORMERR] = "FORMERR",
-	[RCODE_NXDOMAIN] = "NXDOMAIN", [RCODE_NOTIMP] = "NOTIMP",
-	[RCODE_REFUSED] = "REFUSED", [RCODE_BADVERS] = "BADVERS",
-	[RCODE_NONE] = "DROPPED"
-};
-
+static const char *const rcode_name[] = { [RCODE_NOERROR] = "NOERROR",
+	[RCODE_FORMERR] = "FORMERR", [RCODE_NXDOMAIN] = "NXDOMAIN",
+	[RCODE_NOTIMP] = "NOTIMP", [RCODE_REFUSED] = "REFUSED",
+	[RCODE_BADVERS] = "BADVERS", [RCODE_NONE] = "DROPPED" };
 static const char *const qtype_name[256] = {
 	[QTYPE_A] = "A", [QTYPE_NS] = "NS", [QTYPE_SOA] = "SOA",
 	[QTYPE_AAAA] = "AAAA", [QTYPE_OPT] = "OPT", [QTYPE_IXFR] = "IXFR",
-	[QTYPE_AXFR] = "AXFR", [QTYPE_ANY] = "ANY"
-};
+	[QTYPE_AXFR] = "AXFR", [QTYPE_ANY] = "ANY" };
 
 /* The query being parsed: a bounds-checked view of received bytes. */
 struct reader {
@@ -121,21 +112,13 @@ struct query {
 	enum rcode	 rcode;
 };
 
-/*
- * An RRset in wire form, compiled once.  Its owner and names point at the
+/* An RRset in wire form, compiled once.  Its owner and names point at the
  * zone name, which every reply holds at HEADER_LEN plus the zone's offset
  * in the question; ptr lists where the SOA's pointers sit, to move them by
- * that offset when the SOA answers for a name below the zone.
- */
+ * that offset when the SOA answers for a name below the zone. */
 struct rrset {
 	unsigned char	 wire[RRSET_LIMIT];
 	size_t		 len, count, ptr[3], nptr;
-};
-
-/* Addresses of both families: [0] IPv4 for A, [1] IPv6 for AAAA. */
-struct addrs {
-	unsigned char	 addr[2][ADDR_LIMIT][16];
-	size_t		 count[2];
 };
 
 /* What argv said, and the records compiled from it. */
@@ -143,10 +126,9 @@ struct config {
 	unsigned char	 zone[NAME_LIMIT], ns[NS_LIMIT][NAME_LIMIT];
 	size_t		 zone_len, ns_len[NS_LIMIT], ns_count, drain_count;
 	const char	*ns_text[NS_LIMIT], *drain[DRAIN_LIMIT], *redirect;
-	struct addrs	 own;
 	long		 ttl, idle;
 	int		 verbose;
-	struct rrset	 addr[2], ns_set, soa;
+	struct rrset	 addr[2], ns_set, soa;	/* addr: [0] A, [1] AAAA */
 };
 
 /* The redirect file as last read (st), and its A and AAAA records. */
@@ -162,11 +144,9 @@ static int		 drain_error[DRAIN_LIMIT], log_to_syslog;
 static unsigned char	 query_buf[TCP_LIMIT];
 static unsigned char	 reply_buf[2 + TCP_LIMIT];	/* TCP length first */
 
-/*
- * Decides once where diagnostics go.  Under inetd fd 2 is the client's
+/* Decides once where diagnostics go.  Under inetd fd 2 is the client's
  * socket, so any socket there means syslog, but for journald's stream
- * (named by $JOURNAL_STREAM); a terminal, a file or a pipe is stderr.
- */
+ * (named by $JOURNAL_STREAM); a terminal, a file or a pipe is stderr. */
 static void
 log_init(void)
 {
@@ -267,13 +247,11 @@ rd_u16(struct reader *r, unsigned int *v)
 	return 0;
 }
 
-/*
- * Reads a name into out (NAME_LIMIT bytes), its length into len.  Returns
+/* Reads a name into out (NAME_LIMIT bytes), its length into len.  Returns
  * -1 for a label over 63 bytes or of a type other than 0, or a name over
  * 255.  A compression pointer (RFC 1035 4.1.4) is refused unless may_point;
  * it then ends the name and is never followed (names in records are
- * skipped, not used).
- */
+ * skipped, not used). */
 static int
 rd_name(struct reader *r, unsigned char *out, size_t *len, int may_point)
 {
@@ -329,6 +307,8 @@ name_equal(const unsigned char *a, const unsigned char *b, size_t len)
 {
 	size_t	 i;
 
+	if (memcmp(a, b, len) == 0)	/* the usual case, and faster */
+		return 1;
 	for (i = 0; i < len; i++)
 		if ((a[i] >= 'A' && a[i] <= 'Z' ? a[i] + 32 : a[i]) !=
 		    (b[i] >= 'A' && b[i] <= 'Z' ? b[i] + 32 : b[i]))
@@ -402,39 +382,11 @@ name_to_text(const unsigned char *name, size_t len, char *out, size_t size)
 	out[n] = '\0';
 }
 
-/* Adds the address in s (argv, the redirect file) to l.  Returns NULL, or
- * why it was not added. */
-static const char *
-addr_add(struct addrs *l, const char *s)
-{
-	static const unsigned char v4_mapped[12] = { [10] = 0xff, [11] = 0xff };
-	unsigned char	 b[16];
-	size_t		 i, f = 0, len = 4;
-
-	if (inet_pton(AF_INET, s, b) != 1) {
-		f = 1;
-		len = 16;
-		if (inet_pton(AF_INET6, s, b) != 1)
-			return "not an IPv4 or IPv6 address";
-		if (memcmp(b, v4_mapped, sizeof(v4_mapped)) == 0)
-			return "IPv4-mapped: give it as an IPv4 address";
-	}
-	for (i = 0; i < l->count[f]; i++)
-		if (memcmp(l->addr[f][i], b, len) == 0)
-			return "given twice (RFC 2181 5: no duplicate records)";
-	if (l->count[f] == ADDR_LIMIT)
-		return "more than 16 addresses of one family";
-	memcpy(l->addr[f][l->count[f]++], b, len);
-	return NULL;
-}
-
-/*
- * Appends a name from argv to a record being compiled, its longest suffix
+/* Appends a name from argv to a record being compiled, its longest suffix
  * shared with the zone made a pointer to the zone in the reply (RFC 1035
  * 4.1.4); no name is at or below the zone, so no longer suffix of the
  * question can match.  Returns 1 if it ends in a pointer, 0 if not, -1 if
- * it does not fit.
- */
+ * it does not fit. */
 static int
 wr_name(struct writer *w, const unsigned char *name, size_t len)
 {
@@ -466,31 +418,42 @@ rr_append(struct rrset *set, unsigned int type, const unsigned char *rdata,
 	return 0;
 }
 
-/* Compiles the A and AAAA RRsets of l into set[0] and set[1]. */
-static int
-compile_addrs(struct rrset *set, const struct addrs *l)
+/* Adds the address in s (argv, the redirect file) to the A (set[0]) or
+ * AAAA (set[1]) RRset.  Returns NULL, or why it was not added. */
+static const char *
+addr_add(struct rrset *set, const char *s)
 {
-	size_t	 f, i;
-	int	 error = 0;
+	static const unsigned char v4_mapped[12] = { [10] = 0xff, [11] = 0xff };
+	unsigned char	 b[16];
+	size_t		 i, f = 0, len = 4;
 
-	for (f = 0; f < 2; f++) {
-		memset(&set[f], 0, sizeof(set[f]));
-		for (i = 0; i < l->count[f]; i++)
-			error |= rr_append(&set[f], f ? QTYPE_AAAA : QTYPE_A,
-			    l->addr[f][i], f ? 16 : 4);
+	if (inet_pton(AF_INET, s, b) != 1) {
+		f = 1;
+		len = 16;
+		if (inet_pton(AF_INET6, s, b) != 1)
+			return "not an IPv4 or IPv6 address";
+		if (memcmp(b, v4_mapped, sizeof(v4_mapped)) == 0)
+			return "IPv4-mapped: give it as an IPv4 address";
 	}
-	return error;
+	for (i = 0; i < set[f].count; i++)	/* RDATA at 12, 28 apart */
+		if (memcmp(set[f].wire + i * (RR_HEADER_LEN + len) +
+		    RR_HEADER_LEN, b, len) == 0)
+			return "given twice (RFC 2181 5: no duplicate records)";
+	if (set[f].count == ADDR_LIMIT ||
+	    rr_append(&set[f], f ? QTYPE_AAAA : QTYPE_A, b, len) == -1)
+		return "more than 16 addresses of one family";
+	return NULL;
 }
 
-/* Compiles the records that never change: A, AAAA, NS and the SOA (MNAME
- * the first -n, RNAME hostmaster.<zone>, fixed timers, minimum -t). */
+/* Compiles the NS and SOA RRsets (MNAME the first -n, RNAME
+ * hostmaster.<zone>, fixed timers, minimum -t). */
 static int
 compile_config(void)
 {
 	unsigned char	 buf[2 * NAME_LIMIT + 20];
 	struct writer	 w = { buf, sizeof(buf), 0 };
 	size_t		 i;
-	int		 error = compile_addrs(config.addr, &config.own), n;
+	int		 error = 0, n;
 
 	for (i = 0; i < config.ns_count; i++) {
 		w.len = 0;
@@ -559,7 +522,6 @@ static const char *
 redirect_read(int fd)
 {
 	static char	 text[REDIRECT_LIMIT + 1], why[128];
-	static struct addrs l;
 	const char	*e;
 	char		*word, *end;
 	size_t		 len = 0;
@@ -575,28 +537,24 @@ redirect_read(int fd)
 	if (len > REDIRECT_LIMIT || memchr(text, '\0', len) != NULL)
 		return "larger than 4096 bytes, or binary";
 	text[len] = '\0';
-	memset(&l, 0, sizeof(l));
+	memset(redirect.addr, 0, sizeof(redirect.addr));
 	for (word = strtok_r(text, " \t\r\n", &end); word != NULL;
 	    word = strtok_r(NULL, " \t\r\n", &end))
-		if ((e = addr_add(&l, word)) != NULL) {
+		if ((e = addr_add(redirect.addr, word)) != NULL) {
 			snprintf(why, sizeof(why), "%.50s: %s", word, e);
 			return why;
 		}
-	if (compile_addrs(redirect.addr, &l) != 0)
-		return "cannot be compiled";
-	redirect.is_active = l.count[0] + l.count[1] > 0;
+	redirect.is_active = redirect.addr[0].count + redirect.addr[1].count > 0;
 	log_msg(LOG_NOTICE, "redirect file %s: %zu IPv4, %zu IPv6 addresses: "
-	    "answering with %s", config.redirect, l.count[0], l.count[1],
-	    redirect.is_active ? "them" : "our own");
+	    "answering with %s", config.redirect, redirect.addr[0].count,
+	    redirect.addr[1].count, redirect.is_active ? "them" : "our own");
 	return NULL;
 }
 
-/*
- * Returns the A and AAAA records to answer with: the redirect file's while
+/* Returns the A and AAAA records to answer with: the redirect file's while
  * it lists an address, else argv's.  The file is stat(2)ed on each query,
  * read again only when its identity, size or times changed (its writer
- * renames a new file over it), and ignored, logged once, if unusable.
- */
+ * renames a new file over it), and ignored, logged once, if unusable. */
 static const struct rrset *
 addr_source(void)
 {
@@ -639,8 +597,7 @@ addr_source(void)
 	return redirect.is_active ? redirect.addr : config.addr;
 }
 
-/*
- * Parses an untrusted query into q.  Returns RCODE_NOERROR to answer,
+/* Parses an untrusted query into q.  Returns RCODE_NOERROR to answer,
  * RCODE_NONE for silence, or the rcode of the error reply.  The checks run
  * in this order and the first that fails decides:
  *  1. shorter than a header; 2. QR set (a response: no reflection)   silence
@@ -654,8 +611,7 @@ addr_source(void)
  *     section, owned by the root, options well framed (RFC 6891 6.1.1)
  *  8. bytes after the last record
  *  9. no question (QDCOUNT 0: a cookie probe, RFC 7873 5.4, gets its OPT)
- * 10. EDNS version above 0                         BADVERS (RFC 6891 6.1.3)
- */
+ * 10. EDNS version above 0                         BADVERS (RFC 6891 6.1.3) */
 static enum rcode
 parse_query(const unsigned char *msg, size_t len, struct query *q)
 {
@@ -687,10 +643,8 @@ parse_query(const unsigned char *msg, size_t len, struct query *q)
 		    rd_u16(&r, &rdlen) == -1 || rdlen > r.len - r.off)
 			return RCODE_FORMERR;
 		end = r.off + rdlen;
-		if (type != QTYPE_OPT) {
-			(void)rd_bytes(&r, NULL, rdlen);
-			continue;
-		}
+		if (type != QTYPE_OPT && rd_bytes(&r, NULL, rdlen) == 0)
+			continue;	/* other records: skipped */
 		if (q->has_edns || i < nscount || owner_len != 1) {
 			q->has_edns = 0;
 			return RCODE_FORMERR;
@@ -711,12 +665,10 @@ parse_query(const unsigned char *msg, size_t len, struct query *q)
 	    RCODE_NOERROR;
 }
 
-/*
- * Builds the reply to the untrusted message msg in out (TCP_LIMIT bytes):
+/* Builds the reply to the untrusted message msg in out (TCP_LIMIT bytes):
  * REFUSED if is_drained, A and AAAA from addr[0] and addr[1], limit
  * UDP_LIMIT (raised by EDNS) or TCP_LIMIT.  Returns its length, 0 for
- * silence.  A pure function of its arguments and the compiled records.
- */
+ * silence.  A pure function of its arguments and the compiled records. */
 static size_t
 answer(const unsigned char *msg, size_t len, size_t limit, int is_drained,
     const struct rrset *addr, unsigned char *out, struct query *q)
@@ -801,22 +753,21 @@ answer_now(const unsigned char *msg, size_t len, size_t limit,
     const char *client)
 {
 	struct query	 q;
-	char		 name[NAME_LIMIT * 4 + 2] = "-", type[16] = "-";
+	char		 name[NAME_LIMIT * 4 + 2], type[16];
 	int		 drained = is_drained();
 
 	len = answer(msg, len, limit, drained, addr_source(), reply_buf + 2,
 	    &q);
 	if (!config.verbose)
 		return len;
-	if (q.has_question) {
-		name_to_text(q.qname, q.qname_len, name, sizeof(name));
-		if (q.qtype < 256 && qtype_name[q.qtype] != NULL)
-			snprintf(type, sizeof(type), "%s", qtype_name[q.qtype]);
-		else
-			snprintf(type, sizeof(type), "TYPE%u", q.qtype);
-	}
-	log_msg(LOG_INFO, "%s %s %s %s%s", client, name, type,
-	    rcode_name[q.rcode], q.is_truncated ? " TC" : "");
+	name_to_text(q.qname, q.qname_len, name, sizeof(name));
+	if (q.qtype < 256 && qtype_name[q.qtype] != NULL)
+		snprintf(type, sizeof(type), "%s", qtype_name[q.qtype]);
+	else
+		snprintf(type, sizeof(type), "TYPE%u", q.qtype);
+	log_msg(LOG_INFO, "%s %s %s %s%s", client, q.has_question ? name : "-",
+	    q.has_question ? type : "-", rcode_name[q.rcode],
+	    q.is_truncated ? " TC" : "");
 	return len;
 }
 
@@ -901,14 +852,12 @@ reply_source(struct msghdr *in, struct cmsghdr *out)
 	return 0;
 }
 
-/*
- * Receives one datagram on fd and sends the reply from the address it was
+/* Receives one datagram on fd and sends the reply from the address it was
  * sent to, so a wildcard socket works on a host with several addresses; a
  * socket connected to the client (udpsvd) takes no address.  An error for
  * one datagram is logged (-v) and forgotten, as tinydns does; only a
  * descriptor that is no socket ends the process.  Returns 1 if a datagram
- * was read.
- */
+ * was read. */
 static int
 serve_datagram(int fd, int is_connected)
 {
@@ -991,13 +940,11 @@ serve_datagrams(const int *fds, size_t nfds)
 	}
 }
 
-/*
- * Serves DNS-over-TCP framing (RFC 1035 4.2.2, RFC 7766) on in and out,
+/* Serves DNS-over-TCP framing (RFC 1035 4.2.2, RFC 7766) on in and out,
  * queries in order.  Closes on EOF, a length shorter than a header, a query
  * not in or a reply not out within the idle time (1 s with -i 0), and after
  * STREAM_QUERIES queries or STREAM_SECONDS seconds, so that a few clients
- * cannot hold every connection a supervisor allows.
- */
+ * cannot hold every connection a supervisor allows. */
 static void
 serve_stream(int in, int out)
 {
@@ -1013,7 +960,7 @@ serve_stream(int in, int out)
 	wait = config.idle > 0 ? config.idle * 1000LL : 1000;
 	end = now_ms() + STREAM_SECONDS * 1000LL;
 	for (n = 0; n < STREAM_QUERIES; n++) {
-		if ((deadline = now_ms() + wait) > end)
+		if ((deadline = now_ms() + wait) > end)	/* query and reply */
 			deadline = end;
 		if (io_full(in, reply_buf, 2, deadline, 0) != 1 ||
 		    (len = (size_t)reply_buf[0] << 8 | reply_buf[1]) <
@@ -1106,18 +1053,16 @@ parse_args(int argc, char *argv[])
 			    "which this server cannot give", config.ns_text[i],
 			    argv[0]);
 	for (i = 1; i < (size_t)argc; i++)
-		if ((why = addr_add(&config.own, argv[i])) != NULL)
+		if ((why = addr_add(config.addr, argv[i])) != NULL)
 			usage("address %s: %s", argv[i], why);
 	if (compile_config() != 0)
 		fatal(1, "cannot compile the records");
 }
 
-/*
- * Takes the sockets to serve: systemd's (LISTEN_FDS for our LISTEN_PID:
+/* Takes the sockets to serve: systemd's (LISTEN_FDS for our LISTEN_PID:
  * datagram sockets, or one connected stream) as fds 3, 4, ..., else
  * inetd's on fd 0.  Returns their number and type, 0 if fd 0 is a pipe or
- * a file; exits if one is no socket or a listening one.
- */
+ * a file; exits if one is no socket or a listening one. */
 static size_t
 take_sockets(int *fds, int *type)
 {

@@ -183,7 +183,6 @@ static void
 r_check_answers(const unsigned char *m, size_t n, const struct query *q,
     const struct expect *e)
 {
-	const struct addrs *own = &config.own;
 	size_t	 off = 12, i, k, f, count[2] = { 0, 0 }, want, rdlen;
 	unsigned char seen[2][16][16];
 	unsigned int type;
@@ -205,9 +204,10 @@ r_check_answers(const unsigned char *m, size_t n, const struct query *q,
 		f = type == QTYPE_AAAA;
 		CHECK(count[f] < 16);
 		found = 0;
-		for (k = 0; k < (e->is_file ? e->count[f] : own->count[f]); k++)
+		for (k = 0; k < (e->is_file ? e->count[f] : config.addr[f].count); k++)
 			found |= memcmp(m + off, e->is_file ? e->addr[f][k] :
-			    own->addr[f][k], rdlen) == 0;
+			    config.addr[f].wire + k * (RR_HEADER_LEN + rdlen) +
+			    RR_HEADER_LEN, rdlen) == 0;
 		CHECK(found);
 		for (k = 0; k < count[f]; k++)
 			CHECK(memcmp(seen[f][k], m + off, rdlen) != 0);
@@ -218,7 +218,7 @@ r_check_answers(const unsigned char *m, size_t n, const struct query *q,
 		return;
 	/* Not truncated: every address of the family asked for. */
 	for (f = 0; f < 2; f++) {
-		want = e->is_file ? e->count[f] : own->count[f];
+		want = e->is_file ? e->count[f] : config.addr[f].count;
 		if ((f == 0 && (q->qtype == QTYPE_A || q->qtype == QTYPE_ANY)) ||
 		    (f == 1 && (q->qtype == QTYPE_AAAA ||
 		    q->qtype == QTYPE_ANY)))
