@@ -23,7 +23,7 @@ fi
 out=$(timeout $((secs * 2 + 240)) sh tests/fuzz/run.sh "$secs" "$which" 2>&1)
 st=$?
 printf '%s\n' "$out" | sed 's/^/  | /'
-for f in libfuzzer afl; do
+for f in libfuzzer libfuzzer-redirect afl afl-redirect; do
 	line=$(printf '%s\n' "$out" | grep "^$f: " | head -1)
 	[ -n "$line" ] || continue
 	case $line in
