@@ -175,6 +175,8 @@ def analyse(d, sc):
             res["hold_other"] = sum(1 for x in before if x.kind() != victim)
             res["window"] = ev.get("back", end) - t0
             after = [x for x in after if x.t < ev.get("back", end)]
+            vic = [x for x in after if x.kind() == victim]
+            res["cached"] = vic[-1].t + INTERVAL - t0 if vic else 0.0
             bad = [i for i, x in enumerate(after) if x.kind() != survivor]
             res["last_off"] = after[bad[-1]].t - t0 if bad else 0.0
             if not bad:
@@ -268,6 +270,13 @@ def health_extra(d, sc, res):
     res["n_before"] = sum(1 for x in rows if x.t < res["t0"])
     res["slow_after"] = sum(1 for x in rows if res["t0"] <= x.t < end and (x.lat is None or x.lat > 50))
     res["n_after"] = sum(1 for x in rows if res["t0"] <= x.t < end)
+    # fresh: answered with the full TTL, i.e. the lookup that fetched it or one
+    # within the same second; the rest came from the cache and only show the load
+    after = [x for x in rows if res["t0"] <= x.t < end and x.ok()]
+    fresh = [x.lat for x in after if x.ttl is not None and x.ttl >= d["ttl"]]
+    cached = [x.lat for x in after if x.ttl is None or x.ttl < d["ttl"]]
+    res["worst_fresh"] = "%.0f" % max(fresh) if fresh else "–"
+    res["worst_cached"] = "%.0f" % max(cached) if cached else "–"
 
 
 def fmt_s(v, window=None):
@@ -538,19 +547,23 @@ def health_tables(data, resolvers, scenarios):
           "logging \"every server unhealthy\"). *All moved after*: seconds until every later",
           "lookup got the address it should (to the probe's 0.2 s); the check is that no lookup",
           "sent after the limit got another. *> 50 ms*: lookups slower than 50 ms after the event",
-          "/ before it (a control: the machine's own load, see versions above).", "",
-          "| resolver | scenario | switch (s) | all moved after (s) | limit (s) | failures | worst latency (ms) | > 50 ms after / before | notes |",
-          "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- |"]
+          "/ before it (a control: the machine's own load, see versions above). *Fresh / cached*:",
+          "the worst latency of answers after the event with the full TTL (the lookups that made",
+          "the resolver fetch, and those in the same second) / of the others, served from its",
+          "cache, whose latency is the machine's load alone.", "",
+          "| resolver | scenario | switch (s) | all moved after (s) | limit (s) | failures | worst latency (ms) | fresh / cached (ms) | > 50 ms after / before | notes |",
+          "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- | --- |"]
     for r in resolvers:
         for s in HEALTH_SCENARIOS:
             if (r, s) not in data:
                 continue
             d, a = data[(r, s)]
             if "t0" not in a:
-                md.append("| %s | %s | | setup failed | | | | | |" % (NAMES[r], s))
+                md.append("| %s | %s | | setup failed | | | | | | |" % (NAMES[r], s))
                 continue
             sw = "–" if a.get("switch") is None else "%.1f" % a["switch"]
             slow = "%d of %d / %d of %d" % (a["slow_after"], a["n_after"], a["slow_before"], a["n_before"])
+            slow = "%s / %s | %s" % (a["worst_fresh"], a["worst_cached"], slow)
             if s == "alldown":
                 notes = "own: %s / %s; redirect files: %s / %s; log: %s; share after %s" % (
                     a["direct"].get("direct_s1"), a["direct"].get("direct_s2"),
