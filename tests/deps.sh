@@ -58,6 +58,7 @@ file file
 curl curl
 openssl openssl
 /usr/lib/python3/dist-packages/dns/message.py python3-dnspython
+/etc/ssl/certs/ca-certificates.crt ca-certificates
 /usr/include/libnetfilter_queue/libnetfilter_queue.h libnetfilter-queue-dev
 /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a libclang-rt-14-dev"
 
