@@ -715,6 +715,9 @@ t_run_scripts() {
 	down rl
 	up rp
 	chmod 755 "$tmp"
+	# A copy nobody can run: the checkout may sit in a directory only
+	# root can enter (a clone in /root).
+	cp "$H" "$tmp/failoverdns-health" && chmod 755 "$tmp/failoverdns-health"
 	for s in contrib/runit/failoverdns-health/run contrib/s6/failoverdns-health/run; do
 		tool=$(sed -n 's/^\tset -- \([a-z0-9-]*\) .*/\1/p' "$s")
 		if [ "$(id -u)" = 0 ] && ! command -v "$tool" >/dev/null 2>&1; then
@@ -728,7 +731,8 @@ t_run_scripts() {
 		printf 'FAILOVERDNS_HEALTH_ARGS="-i 0.2 -r %s -c %s -p %s"\n' \
 		    "$r" "$u/rl" "$P=$u/rp" >"$tmp/defaults"
 		sed -e "s|^DEFAULTS=.*|DEFAULTS=$tmp/defaults|" \
-		    -e "s|^PROGRAM=.*|PROGRAM=$H|" -e "s|^DIR=.*|DIR=$rd|" \
+		    -e "s|^PROGRAM=.*|PROGRAM=$tmp/failoverdns-health|" \
+		    -e "s|^DIR=.*|DIR=$rd|" \
 		    "$s" >"$tmp/run"
 		sh "$tmp/run" >"$tmp/run.log" 2>&1 &
 		hpid=$!
