@@ -79,13 +79,24 @@ pass() {
 }
 
 fail() {
+	case ${1:-${why:-}} in
+	"missing tool: "*)
+		# Skipped where a package is missing; under .ci/run, which
+		# installs every package, that is a bug: a failure.
+		if [ -z "${FAILOVERDNS_CI:-}" ]; then
+			echo "skip: $cur: ${1:-$why}"
+			nskip=$((nskip + 1))
+			verdict=1
+			return
+		fi ;;
+	esac
 	echo "FAIL: $cur: ${1:-${why:-no reason given}}"
 	nfail=$((nfail + 1))
 	verdict=1
 }
 
-# need TOOL...: fails the current test if a tool is missing.  On CI a
-# missing tool is a bug of .ci/run, so it counts as a failure.
+# need TOOL...: a missing tool makes the current test a skip (a failure
+# under .ci/run: see fail).
 need() {
 	for t; do
 		command -v "$t" >/dev/null 2>&1 && continue
@@ -1051,13 +1062,13 @@ t_pipe_ends_on_eof_and_exits_0() {
 
 t_udp_idle_exits_after_idle_time() {
 	free_port
-	serve udp 127.0.0.1 -- -i 1 $ARGS && ask @127.0.0.1 $ZONE A &&
+	serve udp 127.0.0.1 -- -i 3 $ARGS && ask @127.0.0.1 $ZONE A &&
 	    expect NOERROR aa || { fail; return; }
 	sleep 0.5
 	ask @127.0.0.1 $ZONE AAAA && expect NOERROR aa || {
 		fail "second query within idle time: $why"; return; }
 	kill -0 $pid 2>/dev/null || { fail "exited before the idle time"; return; }
-	gone $pid 3 || { fail "still running 3 s after the last query"; return; }
+	gone $pid 6 || { fail "still running 6 s after the last query"; return; }
 	wait $pid
 	st=$?
 	[ $st -eq 0 ] && pass || fail "exit status $st"
@@ -1101,10 +1112,10 @@ t_drain_file_refuses_in_pipe_mode() {
 # qtype rcode [TC]", client "-" for a pipe, "- - -" for an unread question.
 t_verbose_logs_one_line_per_query() {
 	free_port
-	serve udp 127.0.0.1 '[::1]' -- -v -i 1 $ARGS &&
+	serve udp 127.0.0.1 '[::1]' -- -v -i 3 $ARGS &&
 	    ask @127.0.0.1 $ZONE AAAA && expect NOERROR &&
 	    ask @::1 nope.$ZONE A && expect NXDOMAIN || { fail; return; }
-	gone $pid 3
+	gone $pid 6
 	l=$(grep '^failoverdns: ' "$log" | tr '\n' '|')
 	[ "$l" = "failoverdns: 127.0.0.1 $ZONE. AAAA NOERROR|failoverdns: ::1 nope.$ZONE. A NXDOMAIN|" ] &&
 	    pass || fail "log: $(tr '\n' '|' <"$log")"
