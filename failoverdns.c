@@ -373,8 +373,11 @@ name_to_text(const unsigned char *name, size_t len, char *out, size_t size)
 		if (label == 0) {
 			if ((label = name[i]) == 0 || n > 0)
 				out[n++] = '.';
-		} else if (label-- && name[i] > ' ' && name[i] <= '~' &&
-		    name[i] != '.' && name[i] != '\\')
+			continue;
+		}
+		label--;
+		if (name[i] > ' ' && name[i] <= '~' && name[i] != '.' &&
+		    name[i] != '\\')
 			out[n++] = name[i];
 		else
 			n += snprintf(out + n, size - n, "\\%03u", name[i]);
@@ -435,7 +438,7 @@ addr_add(struct rrset *set, const char *s)
 		if (memcmp(b, v4_mapped, sizeof(v4_mapped)) == 0)
 			return "IPv4-mapped: give it as an IPv4 address";
 	}
-	for (i = 0; i < set[f].count; i++)	/* RDATA at 12, 28 apart */
+	for (i = 0; i < set[f].count; i++)	/* RDATA: 12 bytes into each RR */
 		if (memcmp(set[f].wire + i * (RR_HEADER_LEN + len) +
 		    RR_HEADER_LEN, b, len) == 0)
 			return "given twice (RFC 2181 5: no duplicate records)";
