@@ -87,6 +87,17 @@ def read_csv(path):
     return rows
 
 
+def kind_of(what):
+    """A short name for a failure: curl's exit code, libcurl's error code, the
+    exception's type, and the first words of its message."""
+    w = what.split()
+    if what.startswith("curl exit") and len(w) > 2:
+        return "curl exit %s (%s)" % (w[2], " ".join(w[4:7]))
+    if what.startswith("libcurl") and len(w) > 1:
+        return "libcurl %s (%s)" % (w[1].strip("(;"), " ".join(w[2:5]).strip("'\""))
+    return " ".join(w[:4])
+
+
 def metrics(rows, ev, sc):
     t = ev["times"]
     e = t.get("drain" if sc == "maint" else sc)
@@ -94,7 +105,8 @@ def metrics(rows, ev, sc):
         return None
     m = {}
     before = [r for r in rows if r[1] <= e]
-    after = [r for r in rows if r[1] > e and r[0] < t.get("end", 1e20)]
+    # a request still running at "end" was cut by the lab, not failed
+    after = [r for r in rows if r[1] > e and r[1] <= t.get("end", 1e20)]
     m["before_ok_s1"] = sum(1 for r in before if r[2] and r[3] == "server1")
     m["before_fail"] = sum(1 for r in before if not r[2])
     m["before_s2"] = sum(1 for r in before if r[2] and r[3] == "server2")
@@ -105,7 +117,16 @@ def metrics(rows, ev, sc):
     m["failed"] = len(fails)
     m["last_fail"] = max(r[1] - e for r in fails) if fails else None
     m["first_fail"] = min(r[1] - e for r in fails) if fails else None
-    m["errors"] = sorted(set(r[3].split(" ")[0] + (" " + r[3].split(" ")[1] if r[3].startswith(("curl", "libcurl")) else "") for r in fails))[:4]
+    m["errors"] = sorted(set(kind_of(r[3]) for r in fails))
+    # a client that stopped asking (a hung browser page, say): the first gap of
+    # more than 15 s between two requests, or before the end
+    m["stall"] = None
+    prev = e
+    for r in after + [(t.get("end", e), None, None, None)]:
+        if r[0] - prev > 15:
+            m["stall"] = prev - e
+            break
+        prev = max(prev, r[1] if r[1] is not None else prev)
     if sc == "maint":
         stop = t.get("stopweb", 1e20)
         s1 = [r[1] - e for r in after if r[2] and r[3] == "server1" and r[1] <= stop]
@@ -242,9 +263,12 @@ def main():
                 key = (ttl, sc, c)
                 summary.setdefault(key, []).append((p, m))
                 if sc == "maint":
-                    row.append("**%d** (s1 until %s / s2 from %s)" % (m["failed"], fmt(m["last_s1"]), fmt(m["first_s2"])))
+                    cell = "**%d** (s1 until %s / s2 from %s)" % (m["failed"], fmt(m["last_s1"]), fmt(m["first_s2"]))
                 else:
-                    row.append("%s / %s (%d)" % (fmt(m["first_s2"]), fmt(m["last_fail"]), m["failed"]))
+                    cell = "%s / %s (%d)" % (fmt(m["first_s2"]), fmt(m["last_fail"]), m["failed"])
+                if m["stall"] is not None:
+                    cell += " stopped asking at %s" % fmt(m["stall"])
+                row.append(cell)
                 if check:
                     checks += check_cell(ttl, sc, p, c, m, ev)
             flag = " (%s)" % ", ".join(ev["flags"]) if ev["flags"] else ""
@@ -260,7 +284,7 @@ def main():
                 if m and m["errors"]:
                     errs.setdefault(c, set()).update(m["errors"])
         if errs:
-            md += ["Errors seen: " + "; ".join("%s: %s" % (c, ", ".join(sorted(v))) for c, v in sorted(errs.items())), ""]
+            md += ["Failures seen: " + "; ".join("%s: %s" % (c, ", ".join(sorted(v))) for c, v in sorted(errs.items())), ""]
     md += ["## Summary: worst over the DNS paths", "",
            "| TTL | scenario | client | first ok on server2 (worst path) | last failure (worst path) | failed (worst) |",
            "| --- | --- | --- | --- | --- | --- |"]
@@ -305,6 +329,8 @@ def check_cell(ttl, sc, p, c, m, ev):
         return ["FAIL: %s: before the event %d ok on server1, %d on server2, %d failed" % (
             name, m["before_ok_s1"], m["before_s2"], m["before_fail"])]
     res.append("pass: %s: %d requests on server1 before the event, none failed" % (name, m["before_ok_s1"]))
+    if m["stall"] is not None:
+        return res + ["FAIL: %s: the client stopped asking %ss after the event" % (name, fmt(m["stall"]))]
     if m["first_s2"] is None:
         return res + ["FAIL: %s: never reached server2 (%d requests after the event)" % (name, m["after"])]
     if sc == "maint":

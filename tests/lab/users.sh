@@ -119,16 +119,28 @@ alive() {
 	st=${st##*) }
 	[ "${st%% *}" != Z ]
 }
-killtree() {    # killtree PID [SIGNAL]: the process and its direct children
-	local pid=$1 kids
-	kids=$(cat /proc/"$pid"/task/*/children 2>/dev/null)
+NSINO=          # the inodes of our network namespaces (setup_net)
+mine() {        # mine PID: the process lives in one of our namespaces.  PIDs are
+	# reused (pid_max is 32768 here, and a run starts thousands of processes):
+	# a PID we recorded may belong to someone else's process by now
+	local ino
+	ino=$(stat -L -c %i /proc/"$1"/ns/net 2>/dev/null) || return 1
+	case " $NSINO " in *" $ino "*) return 0 ;; esac
+	return 1
+}
+killtree() {    # killtree PID [SIGNAL]: the process and its direct children, if ours
+	local pid=$1 kids= k
+	mine "$pid" || return 0
+	for k in $(cat /proc/"$pid"/task/*/children 2>/dev/null); do
+		mine "$k" && kids="$kids $k"
+	done
 	kill -"${2:-TERM}" "$pid" $kids 2>/dev/null
 	for _ in $(seq 50); do
 		alive "$pid" || break
 		sleep 0.1
 	done
 	for pid in $pid $kids; do
-		alive "$pid" && kill -9 "$pid" 2>/dev/null
+		alive "$pid" && mine "$pid" && kill -9 "$pid" 2>/dev/null
 	done
 	return 0
 }
@@ -172,6 +184,7 @@ setup_net() {
 	for h in root:$ROOT excom:$EXCOM s1:$S1 s2:$S2 res:$RES cli:$CLI; do
 		ns=${h%%:*} addr=${h#*:} i=$((i + 1))
 		ip netns add "$P$ns" || return 1
+		NSINO="$NSINO $(stat -L -c %i "/run/netns/$P$ns")"
 		ip netns exec "$P$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
 		ip netns exec "$P$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
 		ip link add "${P}u$i" type veth peer name "${P}v$i" || return 1
@@ -305,8 +318,9 @@ start_server() {        # start_server s1|s2
 }
 HEALTH_PID=
 start_health() {        # failoverdns-health on server1, its defaults, as contrib/default shows
-	HEALTH_PID=$(spawn s1 "$W/s1/health.log" sh "$REPO/health/failoverdns-health" -v \
-		-r "$W/s1/redirect" -c "http://$S1/" -p "$S2=http://$S2/")
+	HEALTH_PID=$(spawn s1 "$W/s1/health.log" bash -c '"$@" 2>&1 |
+		while IFS= read -r l; do printf "%s %s\n" "$(date +%s.%N)" "$l"; done' - \
+		sh "$REPO/health/failoverdns-health" -v -r "$W/s1/redirect" -c "http://$S1/" -p "$S2=http://$S2/")
 }
 stop_servers() {
 	local s v
@@ -558,7 +572,8 @@ run_one() {     # run_one PATH SCENARIO
 	stop_clients
 	stop_path "$base"
 	cp "$W/s1/health.log" "$base.health.log" 2>/dev/null
-	rm -f "$W/s1/health.log"
+	cp "$W/chromium.log" "$base.chromium.log" 2>/dev/null
+	rm -f "$W/s1/health.log" "$W/chromium.log"
 	for s in s1 s2; do
 		awk -v s=$s '$1 == "failoverdns:" && NF == 5 { n[$4 " " $5]++; next }
 			{ print s ": " $0 } END { for (k in n) print s ": " n[k], k }' "$W/$s/dns.log"
