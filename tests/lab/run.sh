@@ -290,7 +290,8 @@ start_health() {        # start_health s1|s2 [-S]: failoverdns-health beside fai
 	shift
 	[ "$s" = s1 ] && addr=$S1 peer=$S2 || addr=$S2 peer=$S1
 	# its log lines stamped with the time they were read (report.py: switch delays)
-	pid=$(spawn $s "$d/health.log" bash -c \
+	# TMPDIR: its work directory goes with the lab's when it is killed
+	pid=$(spawn $s "$d/health.log" env TMPDIR="$d" bash -c \
 		'exec 2> >(while IFS= read -r l; do echo "$EPOCHREALTIME $l"; done); exec "$@"' \
 		health "$HEALTHBIN" -i $H_INTERVAL -t $H_TIMEOUT -f $H_FALL -u $H_RISE \
 		-r "$d/redirect" -c tcp://$addr:80 -p $peer=tcp://$peer:80 "$@")

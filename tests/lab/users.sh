@@ -318,7 +318,7 @@ start_server() {        # start_server s1|s2
 }
 HEALTH_PID=
 start_health() {        # failoverdns-health on server1, its defaults, as contrib/default shows
-	HEALTH_PID=$(spawn s1 "$W/s1/health.log" bash -c '"$@" 2>&1 |
+	HEALTH_PID=$(spawn s1 "$W/s1/health.log" env TMPDIR="$W/s1" bash -c '"$@" 2>&1 |
 		while IFS= read -r l; do printf "%s %s\n" "$(date +%s.%N)" "$l"; done' - \
 		sh "$REPO/health/failoverdns-health" -v -r "$W/s1/redirect" -c "http://$S1/" -p "$S2=http://$S2/")
 }
