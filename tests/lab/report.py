@@ -131,6 +131,20 @@ def worst(rows):
     return "%.0f" % max(x.lat for x in rows)
 
 
+def moved(res, after, target, t0):
+    """Sets res["last_off"], the last answer (from t0) not from target, and
+    res["failover"], when every later answer was target's: 0.0 if all were,
+    None if the window ended before (never, within the window)."""
+    bad = [i for i, x in enumerate(after) if x.kind() != target]
+    res["last_off"] = after[bad[-1]].t - t0 if bad else 0.0
+    if not bad:
+        res["failover"] = 0.0
+    elif bad[-1] == len(after) - 1:
+        res["failover"] = None
+    else:
+        res["failover"] = after[bad[-1] + 1].t - t0
+
+
 def analyse(d, sc):
     rows, ev = d["rows"], d["events"]
     res = {"failures": sum(1 for x in rows if not x.ok()), "n": len(rows),
@@ -149,14 +163,7 @@ def analyse(d, sc):
         t0 = ev[EVENT_OF.get(sc, sc)]
         before = [x for x in rows if x.t < t0]
         after = [x for x in rows if x.t >= t0]
-        bad = [i for i, x in enumerate(after) if x.kind() != survivor]
-        res["last_off"] = after[bad[-1]].t - t0 if bad else 0.0
-        if not bad:
-            res["failover"] = 0.0
-        elif bad[-1] == len(after) - 1:
-            res["failover"] = None          # never, within the window
-        else:
-            res["failover"] = after[bad[-1] + 1].t - t0
+        moved(res, after, survivor, t0)
         # after the event every answer with the victim's address comes from the
         # resolver's cache: how long the cache kept clients on the victim
         vic = [x for x in after if x.kind() == victim]
@@ -177,26 +184,12 @@ def analyse(d, sc):
             after = [x for x in after if x.t < ev.get("back", end)]
             vic = [x for x in after if x.kind() == victim]
             res["cached"] = vic[-1].t + INTERVAL - t0 if vic else 0.0
-            bad = [i for i, x in enumerate(after) if x.kind() != survivor]
-            res["last_off"] = after[bad[-1]].t - t0 if bad else 0.0
-            if not bad:
-                res["failover"] = 0.0
-            elif bad[-1] == len(after) - 1:
-                res["failover"] = None
-            else:
-                res["failover"] = after[bad[-1] + 1].t - t0
+            moved(res, after, survivor, t0)
             res["worst"] = worst(after)
     elif sc == "standby-back" and "back" in ev:
         t0 = ev["back"]
         after = [x for x in rows if x.t >= t0]
-        bad = [i for i, x in enumerate(after) if x.kind() != "s1"]
-        res["last_off"] = after[bad[-1]].t - t0 if bad else 0.0
-        if not bad:
-            res["failover"] = 0.0
-        elif bad[-1] == len(after) - 1:
-            res["failover"] = None
-        else:
-            res["failover"] = after[bad[-1] + 1].t - t0
+        moved(res, after, "s1", t0)
         res["victim"] = "s1"
         res["failures"] = sum(1 for x in after if not x.ok())
         res["worst"] = worst(after)
