@@ -571,11 +571,14 @@ EOF
 	while [ $k -lt 3 ]; do
 		up ap1
 		until_true 5 has "$r" "$P $P6 $Q"
+		# Across one change only: the old file still existed when
+		# the new one was made, so their inodes differ; over more
+		# changes a file system may hand a freed number out again.
+		[ $k -eq 0 ] && i2=$(stat -c %i "$r" 2>/dev/null)
 		down ap1
 		until_true 5 has "$r" "$Q"
 		k=$((k + 1))
 	done
-	i2=$(stat -c %i "$r" 2>/dev/null)
 	: >"$tmp/stopreader"
 	wait $reader
 	bad=$(grep -v -e "'198.51.100.2\\\\n2001:db8::2\\\\n203.0.113.3\\\\n'\$" \
@@ -589,7 +592,7 @@ EOF
 		fail atomic "$changes changes; contents seen: $(tr '\n' ';' <"$tmp/seen")"
 	fi
 	if [ -n "$i1" ] && [ -n "$i2" ] && [ "$i1" != "$i2" ]; then
-		pass "atomic: a new inode after the changes ($i1, then $i2)"
+		pass "atomic: a new inode after a change ($i1, then $i2)"
 	else
 		fail atomic "inode '$i1' then '$i2'"
 	fi
