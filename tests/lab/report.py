@@ -29,6 +29,7 @@ import sys
 
 S1, S2 = "198.51.100.11", "198.51.100.12"
 INTERVAL = 0.2  # the probe's period (run.sh)
+TIMEOUT = 3.0   # when the probe gives up on a query (run.sh PTIMEOUT)
 RESOLVERS = ["unbound", "named", "kresd", "pdns"]
 NAMES = {"unbound": "Unbound", "named": "BIND 9", "kresd": "Knot Resolver", "pdns": "PowerDNS Recursor"}
 SCENARIOS = ["share", "dark", "stop", "drain", "webdies", "alldown", "standby", "standby-back", "back", "geo"]
@@ -61,6 +62,10 @@ class Row:
 
     def ok(self):
         return self.rcode == "NOERROR" and self.addrs != ""
+
+    def done(self):
+        """When the client had its outcome: the answer, or its timeout."""
+        return self.t + (self.lat / 1000.0 if self.lat is not None else TIMEOUT)
 
     def kind(self):
         if not self.ok():
@@ -177,21 +182,27 @@ def analyse(d, sc):
         res["window"] = end - t0
         res["t0"] = t0
         if sc == "standby":
-            # everything until the back event belongs to this scenario
-            res["failures"] = sum(1 for x in rows if not x.ok() and x.t < ev.get("back", end))
+            # every lookup decided before the back event belongs to this
+            # scenario; one still waiting (on the dark server) when server1
+            # returned belongs to standby-back, where server1's address is
+            # the right answer
+            back = ev.get("back", end)
+            res["failures"] = sum(1 for x in rows if not x.ok() and x.done() < back)
+            res["fail_at"] = [x for x in rows if not x.ok() and x.done() < back]
             res["hold_other"] = sum(1 for x in before if x.kind() != victim)
-            res["window"] = ev.get("back", end) - t0
-            after = [x for x in after if x.t < ev.get("back", end)]
+            res["window"] = back - t0
+            after = [x for x in after if x.done() < back]
             vic = [x for x in after if x.kind() == victim]
             res["cached"] = vic[-1].t + INTERVAL - t0 if vic else 0.0
             moved(res, after, survivor, t0)
             res["worst"] = worst(after)
     elif sc == "standby-back" and "back" in ev:
         t0 = ev["back"]
-        after = [x for x in rows if x.t >= t0]
+        after = [x for x in rows if x.t >= ev.get("dark", t0) and x.done() >= t0]
         moved(res, after, "s1", t0)
         res["victim"] = "s1"
         res["failures"] = sum(1 for x in after if not x.ok())
+        res["fail_at"] = [x for x in after if not x.ok()]
         res["worst"] = worst(after)
         res["share"] = share(after)
         res["window"] = end - t0
@@ -261,11 +272,12 @@ def health_extra(d, sc, res):
     end = d["events"].get("back", d["events"].get("end", 1e18)) if sc == "standby" else 1e18
     res["slow_before"] = sum(1 for x in rows if x.t < res["t0"] and x.lat is not None and x.lat > 50)
     res["n_before"] = sum(1 for x in rows if x.t < res["t0"])
-    res["slow_after"] = sum(1 for x in rows if res["t0"] <= x.t < end and (x.lat is None or x.lat > 50))
-    res["n_after"] = sum(1 for x in rows if res["t0"] <= x.t < end)
+    win = [x for x in rows if res["t0"] <= x.t and x.done() < end]
+    res["slow_after"] = sum(1 for x in win if x.lat is None or x.lat > 50)
+    res["n_after"] = len(win)
     # fresh: answered with the full TTL, i.e. the lookup that fetched it or one
     # within the same second; the rest came from the cache and only show the load
-    after = [x for x in rows if res["t0"] <= x.t < end and x.ok()]
+    after = [x for x in win if x.ok()]
     fresh = [x.lat for x in after if x.ttl is not None and x.ttl >= d["ttl"]]
     cached = [x.lat for x in after if x.ttl is None or x.ttl < d["ttl"]]
     res["worst_fresh"] = "%.0f" % max(fresh) if fresh else "–"
@@ -489,7 +501,11 @@ def health_checks(s, d, a, ttl, max_latency):
             why.append("a lookup sent %.1f s after the event was not on server%s (limit %.1f s)" % (
                 a["last_off"], to, b))
         if a["failures"]:
-            why.append("%d failed lookups" % a["failures"])
+            why.append("%d failed lookups" % a["failures"] + "".join(
+                " (sent %.1f s after the event: %s after %s)" % (
+                    x.t - a["t0"], x.rcode or "no answer",
+                    "%.0f ms" % x.lat if x.lat is not None else "the client's timeout")
+                for x in a.get("fail_at", [])[:3]))
     if s == "webdies" and a["worst"] != "–" and (a["worst"] == "timeout" or float(a["worst"]) > max_latency):
         why.append("a lookup after the event took %s ms > %d (%d of %d over 50 ms after, %d of %d before)" % (
             a["worst"], max_latency, a["slow_after"], a["n_after"], a["slow_before"], a["n_before"]))
@@ -572,8 +588,10 @@ def health_tables(data, resolvers, scenarios):
                 notes = "server%s's web service died" % a["victim"][1]
             md.append("| %s | %s | %s | %s | %.0f | %d | %s | %s | %s |" % (
                 NAMES[r], s, sw, fmt_s(a["failover"], a["window"]), b, a["failures"], a["worst"], slow, notes))
-    return md + ["", "failures: failed client lookups (webdies, alldown: whole run; standby: until the",
-                 "return; standby-back: after it). worst latency: slowest lookup after the event", ""]
+    return md + ["", "failures: failed client lookups (webdies, alldown: whole run; standby: those decided",
+                 "before the return; standby-back: the rest, from the event on, so a lookup still",
+                 "waiting on the dark server when it returned counts there). worst latency: slowest",
+                 "lookup after the event", ""]
 
 
 # ---------------------------------------------------------------- main
