@@ -55,6 +55,11 @@ install: failoverdns
 	cp health/failoverdns-health.8 \
 	    $(DESTDIR)$(MANPREFIX)/man8/failoverdns-health.8
 	chmod 644 $(DESTDIR)$(MANPREFIX)/man8/failoverdns-health.8
+	cp health/failoverdns-drain $(DESTDIR)$(SBINDIR)/failoverdns-drain
+	chmod 755 $(DESTDIR)$(SBINDIR)/failoverdns-drain
+	cp health/failoverdns-drain.8 \
+	    $(DESTDIR)$(MANPREFIX)/man8/failoverdns-drain.8
+	chmod 644 $(DESTDIR)$(MANPREFIX)/man8/failoverdns-drain.8
 
 # The systemd units (contrib/systemd) with ExecStart= pointing at $(SBINDIR),
 # and the operator's arguments, $(SYSCONFDIR)/default/failoverdns, unless
@@ -87,6 +92,8 @@ uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/failoverdns-health \
 	    $(DESTDIR)$(MANPREFIX)/man8/failoverdns-health.8 \
 	    $(DESTDIR)$(SYSTEMDUNITDIR)/failoverdns-health.service
+	rm -f $(DESTDIR)$(SBINDIR)/failoverdns-drain \
+	    $(DESTDIR)$(MANPREFIX)/man8/failoverdns-drain.8
 
 clean:
 	rm -f failoverdns failoverdns-static failoverdns-asan

@@ -677,6 +677,85 @@ t_failoverdns_reads_it() {
 	esac
 }
 
+# failoverdns-drain (maintenance): bad arguments; the file created and
+# failoverdns -d answering REFUSED during the wait, the command returning
+# only after it, -u answering again; the default wait TTL + 65 s; an
+# interrupted wait exits 130 and leaves the server drained.
+t_drain() {
+	D=$top/health/failoverdns-drain
+	for a in "-w x f" "-w 86401 f" "-t -1 f" "-t" "-x f" "" "f g"; do
+		"$D" $a >"$tmp/d.out" 2>"$tmp/d.err"
+		rc=$?
+		if [ $rc -eq 1 ] && [ "$(wc -l <"$tmp/d.err")" -eq 2 ] &&
+		    grep -q "^failoverdns-drain: usage:" "$tmp/d.err" &&
+		    [ ! -e f ] && [ ! -s "$tmp/d.out" ]; then
+			pass "drain: '$a': exit 1, $(head -1 "$tmp/d.err")"
+		else
+			fail drain "'$a': exit $rc: $(tr '\n' ' ' <"$tmp/d.err")"
+		fi
+	done
+	"$D" -w 0 "$tmp/no/such/dir/drain" 2>"$tmp/d.err"
+	rc=$?
+	[ $rc -eq 2 ] && grep -q "cannot create" "$tmp/d.err" &&
+	    pass "drain: a file it cannot create: exit 2" ||
+	    fail drain "uncreatable file: exit $rc: $(cat "$tmp/d.err")"
+	if [ ! -x "$FDNS" ]; then
+		skip drain "$FDNS not built"
+		return
+	fi
+	dr=$tmp/drain.d
+	mkdir "$dr"
+	f=$dr/drain
+	rcode() {	# the rcode failoverdns -d $f answers to an A query
+		printf '\000\041\022\064\001\000\000\001\000\000\000\000\000\000\003www\007example\003com\000\000\001\000\001' |
+		    "$FDNS" -d "$f" -n ns1.example.com. www.example.com \
+		    198.51.100.1 2>/dev/null | od -An -j5 -N1 -tu1 | tr -d ' '
+	}
+	before=$(rcode)
+	t0=$(date +%s)
+	"$D" -w 3 "$f" >"$tmp/d.out" 2>"$tmp/d.err" &
+	dp=$!
+	pids="$pids $dp"
+	until_true 5 test -e "$f"
+	during=$(rcode)
+	sleep 1
+	kill -0 $dp 2>/dev/null && early=running || early=exited
+	wait $dp
+	rc=$?
+	took=$(($(date +%s) - t0))
+	after=$(rcode)
+	"$D" -u "$f" 2>>"$tmp/d.err"
+	urc=$?
+	undrained=$(rcode)
+	if [ "$before/$during/$early/$rc/$after/$urc/$undrained" = \
+	    "0/5/running/0/5/0/0" ] && [ $took -ge 3 ] && [ $took -le 6 ] &&
+	    nofile "$f" && grep -q "safe to stop" "$tmp/d.err"; then
+		pass "drain -w 3: NOERROR, then REFUSED while waiting, exit 0 after $took s, NOERROR after -u"
+	else
+		fail drain "rcodes $before/$during/$after/$undrained (want 0/5/5/0), $early after 1 s, exit $rc after $took s, -u exit $urc: $(tr '\n' ' ' <"$tmp/d.err")"
+	fi
+	# The default wait, from -t; TERM during it: exit 130, still drained,
+	# the sleep gone with it.
+	"$D" -t 10 "$f" 2>"$tmp/d.err" &
+	dp=$!
+	pids="$pids $dp"
+	until_true 5 grep -q waiting "$tmp/d.err"
+	sl=$(pgrep -P $dp sleep)
+	kill -TERM $dp
+	wait $dp
+	rc=$?
+	sleep 0.2
+	if grep -q "waiting 75 s (TTL 10 + 60 s" "$tmp/d.err" && [ $rc -eq 130 ] &&
+	    [ -e "$f" ] && [ "$(rcode)" = 5 ] && [ -n "$sl" ] && gone "$sl" &&
+	    grep -q "still drained" "$tmp/d.err"; then
+		pass "drain -t 10: waits 75 s; TERM: exit 130, still drained, no sleep left"
+	else
+		fail drain "-t 10 then TERM: exit $rc, sleep '$sl', file $([ -e "$f" ] && echo there || echo gone): $(tr '\n' ' ' <"$tmp/d.err")"
+	fi
+	[ -n "$sl" ] && kill "$sl" 2>/dev/null
+	rm -f "$f"
+}
+
 # The unit: verify it, and its exposure score stays where it was measured.
 EXPOSURE_MAX=1.1
 t_unit() {
@@ -753,7 +832,7 @@ t_run_scripts() {
 # HEALTH_TESTS='t_a t_b' runs only those.
 for t in ${HEALTH_TESTS:-t_bad_arguments t_checks t_parallel t_tcp_active \
     t_http_active t_fall_rise t_fail_open t_standby t_atomic t_signals \
-    t_failoverdns_reads_it t_unit t_run_scripts}; do
+    t_failoverdns_reads_it t_drain t_unit t_run_scripts}; do
 	$t
 done
 [ $nfail -eq 0 ]

@@ -119,4 +119,5 @@ else
 	fi
 fi
 run mandoc-lint-health mandoc mandoc -Tlint -Wwarning health/failoverdns-health.8
+run mandoc-lint-drain mandoc mandoc -Tlint -Wwarning health/failoverdns-drain.8
 [ $nfail -eq 0 ]

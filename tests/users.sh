@@ -4,9 +4,11 @@
 # urllib (getaddrinfo per request) asking http://www.example.com/ all the time.
 #   dark:  server1, where every client is, loses its link; each client must
 #          have worked before, reach server2, and fail no later than TTL + 7 s
-#   maint: server1 drained, 15 s (TTL + 5) later its web service stopped and
-#          started again: each client must reach server2 and not one of its
-#          requests may fail
+#   maint: `health/failoverdns-drain -t 10 -w 15` drains server1 and returns
+#          after 15 s (TTL + 5: these clients keep no DNS cache of their own),
+#          then its web service is stopped and started again: each client must
+#          reach server2 and not one of its requests may fail; the command's
+#          log must show the drain and the wait
 # One line per check: pass / FAIL / skip (not root, no network namespaces, a
 # package missing).  Exit 0 iff no FAIL.  About 2 minutes.
 cd "$(dirname "$0")/.." || exit 1
@@ -35,6 +37,15 @@ grep -q '^FAIL: ' "$out/stdout" && fail=1
 n=$(grep -cE '^(pass|FAIL): users TTL' "$out/stdout")
 if [ "$n" -lt 8 ]; then
 	echo "FAIL: users lab: $n of 8 checks reported"
+	fail=1
+fi
+# maint went through failoverdns-drain: it drained, waited 15 s, returned
+dl=$out/raw/t10-unbound-maint.drain.log
+if grep -q 'waiting 15 s (-w)' "$dl" 2>/dev/null &&
+    grep -q '15 s passed: safe to stop' "$dl" && grep -q 'removed' "$dl"; then
+	echo "pass: users maint: failoverdns-drain -w 15 drained server1, returned after 15 s, -u undrained"
+else
+	echo "FAIL: users maint: failoverdns-drain log: $(tr '\n' ' ' <"$dl" 2>/dev/null)"
 	fail=1
 fi
 if [ $rc != 0 ] && [ $fail = 0 ]; then

@@ -22,9 +22,10 @@
 #   webdies  loses its web service (SIGKILL); failoverdns-health on server1
 #            (health/, its default -i 1 -t 1 -f 2 -u 2, checking http:// on
 #            both) notices and redirects to server2 (failoverdns -r);
-#   maint    is drained, WAIT s later its web service is stopped gracefully
-#            (SIGTERM, like systemctl stop nginx), 10 s later started again,
-#            then undrained.
+#   maint    `failoverdns-drain [-w WAIT] FILE` (health/: creates server1's
+#            drain file, waits TTL + 65 s or WAIT), then its web service is
+#            stopped gracefully (SIGTERM, like systemctl stop nginx), 10 s
+#            later started again, then undrained (failoverdns-drain -u).
 #
 # usage: users.sh [--short] [--ttl N] [--paths LIST] [--clients LIST]
 #                 [--scenarios LIST] [--wait N] [--parallel N] [--out DIR]
@@ -33,7 +34,8 @@
 #   clients   curl pycurl gai chromium
 #   scenarios dark webdies maint
 #   --wait N  maint: seconds between drain and stopping the web service
-#             (default TTL + 65: the TTL, libcurl's and Chromium's 60 s, 5 s margin)
+#             (default TTL + 65, failoverdns-drain's own: the TTL, libcurl's and
+#             Chromium's 60 s, 5 s margin)
 #   --parallel N  run the paths in N labs at once (separate namespaces)
 #   --resolved PATH  the systemd-resolved binary (default /lib/systemd/systemd-resolved;
 #             when missing, taken out of Debian's package with apt-get download)
@@ -534,7 +536,7 @@ run_one() {     # run_one PATH SCENARIO
 	local p=$1 sc=$2 base
 	base=$OUT/raw/t$TTL-$p-$sc
 	EV=$base.events
-	rm -f "$base".*.csv
+	rm -f "$base".*.csv "$base.drain.log"
 	: >"$EV"
 	log "TTL $TTL / $p / $sc"
 	echo "ttl $TTL" >>"$EV"
@@ -556,15 +558,21 @@ run_one() {     # run_one PATH SCENARIO
 	webdies)        # failoverdns-health on server1 notices, redirects to server2
 		event webdies; killtree "$WEB_s1" KILL; WEB_s1=
 		pause $POST ;;
-	maint)
-		event drain; touch "$W/s1/down"
-		pause "$WAIT"
+	maint)  # the README's procedure: failoverdns-drain FILE && stop
+		event drain
+		drain_w="-w $WAIT"      # the command's own wait when WAIT is TTL + 65
+		[ "$WAIT" = $((TTL + 65)) ] && drain_w=
+		"$REPO/health/failoverdns-drain" -t "$TTL" $drain_w "$W/s1/down" \
+		    2>>"$base.drain.log" & SLEEP_PID=$!
+		wait $SLEEP_PID || { SLEEP_PID=; log "failoverdns-drain failed"; return 1; }
+		SLEEP_PID=
 		event stopweb; killtree "$WEB_s1"; WEB_s1=
 		pause $DOWN
 		start_web s1 || return 1
 		event startweb
 		pause 2
-		event undrain; rm -f "$W/s1/down"
+		event undrain; "$REPO/health/failoverdns-drain" -u "$W/s1/down" \
+		    2>>"$base.drain.log" || return 1
 		pause $((TTL + 10)) ;;
 	esac
 	event end
