@@ -349,11 +349,32 @@ t_tcp_active() {
 		fail tcp "local up: no decision, or a file"
 		show tcp
 	fi
+	# Another program's file, while the decision is our own addresses:
+	# removed again.
+	echo 192.0.2.99 >"$r"
+	if until_true 10 nofile "$r" &&
+	    logged tcp "changed by another program: made right again"; then
+		pass "tcp: a file written by another program is removed again"
+	else
+		fail tcp "another program's file stayed: $(cat "$r" 2>/dev/null)"
+		show tcp
+	fi
 	kill "$lpid"
 	if until_true 10 has "$r" "$P"; then
 		pass "tcp: local listener gone: redirect file says $P"
 	else
 		fail tcp "no redirect to $P after the listener stopped"
+		show tcp
+	fi
+	# Removed or changed by hand while redirecting: written again.
+	rm -f "$r"
+	until_true 10 has "$r" "$P" && a=rewritten || a=gone
+	echo 192.0.2.99 >"$r"
+	until_true 10 has "$r" "$P" && b=rewritten || b="$(cat "$r")"
+	if [ "$a/$b" = rewritten/rewritten ]; then
+		pass "tcp: the file removed, then changed, by hand: written again"
+	else
+		fail tcp "removed by hand: $a; changed by hand: $b"
 		show tcp
 	fi
 	$PY "$tmp/web.py" "$lport" "$tmp/flags" 2>>"$tmp/web.err" &
