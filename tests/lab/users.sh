@@ -594,6 +594,7 @@ versions() {
 	echo "machine: $(uname -srm), $(nproc) CPUs, $(. /etc/os-release; echo "$PRETTY_NAME")"
 	echo "servers: failoverdns (failoverdns.c of commit $(git -C "$REPO" log -1 --format=%h -- failoverdns.c 2>/dev/null)$(git -C "$REPO" diff --quiet HEAD -- failoverdns.c 2>/dev/null || echo ", modified")) under udpsvd (ipsvd $(dpkg-query -W -f '${Version}' ipsvd 2>/dev/null)); binary sha256 $(sha256sum <"$BIN" | cut -c1-16)"
 	echo "health: health/failoverdns-health of commit $(git -C "$REPO" log -1 --format=%h -- health/failoverdns-health 2>/dev/null) (webdies only)"
+	echo "drain: health/failoverdns-drain of commit $(git -C "$REPO" log -1 --format=%h -- health/failoverdns-drain 2>/dev/null) (maint only)"
 	echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (others' tests share this machine)"
 	echo "web: tests/lab/users-web.py (HTTP/1.1 keep-alive, 75 s idle timeout, graceful SIGTERM)"
 	echo "curl: $(curl --version | head -n1)"
