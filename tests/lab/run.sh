@@ -113,9 +113,21 @@ alive() {       # alive PID: running (not gone, not a zombie); /proc, as ps is s
 children() {    # children PID: its direct children
 	cat /proc/"$1"/task/*/children 2>/dev/null
 }
-killtree() {    # killtree PID: the process and its direct children (supervised programs)
-	local pid=$1 kids
-	kids=$(children "$pid")
+NSINO=          # the inodes of our network namespaces (setup_net)
+mine() {        # mine PID: the process lives in one of our namespaces.  PIDs are
+	# reused (pid_max is 32768 here): a PID recorded minutes ago may belong
+	# to someone else's process by now
+	local ino
+	ino=$(stat -L -c %i /proc/"$1"/ns/net 2>/dev/null) || return 1
+	case " $NSINO " in *" $ino "*) return 0 ;; esac
+	return 1
+}
+killtree() {    # killtree PID: the process and its direct children (supervised programs), if ours
+	local pid=$1 kids= k
+	mine "$pid" || return 0
+	for k in $(children "$pid"); do
+		mine "$k" && kids="$kids $k"
+	done
 	kill "$pid" $kids 2>/dev/null
 	for _ in $(seq 30); do
 		alive "$pid" || break
@@ -136,6 +148,9 @@ cleanup() {
 		done <"$PIDS"
 	fi
 	for ns in sw root excom s1 s2 res; do
+		for pid in $(ip netns pids "$P$ns" 2>/dev/null); do   # a stray one: ours too
+			kill -9 "$pid" 2>/dev/null
+		done
 		ip netns del "$P$ns" 2>/dev/null
 	done
 	rm -rf "$W"
@@ -153,6 +168,7 @@ setup_net() {
 	for h in root:$ROOT excom:$EXCOM s1:$S1 s2:$S2 res:$RES; do
 		ns=${h%%:*} addr=${h#*:} i=$((i + 1))
 		ip netns add "$P$ns" || return 1
+		NSINO="$NSINO $(stat -L -c %i "/run/netns/$P$ns")"
 		ip netns exec "$P$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
 		ip netns exec "$P$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
 		ip link add "${P}a$i" type veth peer name "${P}b$i" || return 1
