@@ -774,6 +774,20 @@ t_drain() {
 		fail drain "-t 10 then TERM: exit $rc, sleep '$sl', file $([ -e "$f" ] && echo there || echo gone): $(tr '\n' ' ' <"$tmp/d.err")"
 	fi
 	[ -n "$sl" ] && kill "$sl" 2>/dev/null
+	# Its sleep killed by someone else: the wait is not over, not "safe".
+	"$D" -w 30 "$f" 2>"$tmp/d.err" &
+	dp=$!
+	pids="$pids $dp"
+	until_true 5 grep -q waiting "$tmp/d.err"
+	sl=$(pgrep -P $dp sleep)
+	[ -n "$sl" ] && kill "$sl"
+	wait $dp
+	rc=$?
+	if [ -n "$sl" ] && [ $rc -eq 130 ] && ! grep -q "safe" "$tmp/d.err"; then
+		pass "drain: its sleep killed by another: exit 130, not 'safe'"
+	else
+		fail drain "sleep '$sl' killed: exit $rc: $(tr '\n' ' ' <"$tmp/d.err")"
+	fi
 	rm -f "$f"
 }
 
