@@ -104,23 +104,9 @@ spawn() {       # spawn NS LOGFILE CMD...: start CMD in namespace NS, echo its P
 	echo $! >>"$PIDS"
 	echo $!
 }
-alive() {       # alive PID: running (not gone, not a zombie); /proc, as ps is slow here
-	local st
-	st=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
-	st=${st##*) }
-	[ "${st%% *}" != Z ]
-}
+. "$HERE/procs.sh"      # alive, mine, NSINO
 children() {    # children PID: its direct children
 	cat /proc/"$1"/task/*/children 2>/dev/null
-}
-NSINO=          # the inodes of our network namespaces (setup_net)
-mine() {        # mine PID: the process lives in one of our namespaces.  PIDs are
-	# reused (pid_max is 32768 here): a PID recorded minutes ago may belong
-	# to someone else's process by now
-	local ino
-	ino=$(stat -L -c %i /proc/"$1"/ns/net 2>/dev/null) || return 1
-	case " $NSINO " in *" $ino "*) return 0 ;; esac
-	return 1
 }
 killtree() {    # killtree PID: the process and its direct children (supervised programs), if ours
 	local pid=$1 kids= k

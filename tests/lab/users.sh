@@ -115,21 +115,7 @@ spawn() {       # spawn NS LOGFILE CMD...: start CMD in namespace NS, echo its P
 	echo $! >>"$PIDS"
 	echo $!
 }
-alive() {
-	local st
-	st=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
-	st=${st##*) }
-	[ "${st%% *}" != Z ]
-}
-NSINO=          # the inodes of our network namespaces (setup_net)
-mine() {        # mine PID: the process lives in one of our namespaces.  PIDs are
-	# reused (pid_max is 32768 here, and a run starts thousands of processes):
-	# a PID we recorded may belong to someone else's process by now
-	local ino
-	ino=$(stat -L -c %i /proc/"$1"/ns/net 2>/dev/null) || return 1
-	case " $NSINO " in *" $ino "*) return 0 ;; esac
-	return 1
-}
+. "$HERE/procs.sh"      # alive, mine, NSINO
 killtree() {    # killtree PID [SIGNAL]: the process and its direct children, if ours
 	local pid=$1 kids= k
 	mine "$pid" || return 0
