@@ -761,6 +761,7 @@ t_drain() {
 	dp=$!
 	pids="$pids $dp"
 	until_true 5 grep -q waiting "$tmp/d.err"
+	until_true 5 pgrep -P $dp sleep >/dev/null	# forked after the line
 	sl=$(pgrep -P $dp sleep)
 	kill -TERM $dp
 	wait $dp
@@ -779,6 +780,7 @@ t_drain() {
 	dp=$!
 	pids="$pids $dp"
 	until_true 5 grep -q waiting "$tmp/d.err"
+	until_true 5 pgrep -P $dp sleep >/dev/null	# forked after the line
 	sl=$(pgrep -P $dp sleep)
 	[ -n "$sl" ] && kill "$sl"
 	wait $dp
