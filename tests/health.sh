@@ -755,14 +755,19 @@ t_drain() {
 	else
 		fail drain "rcodes $before/$during/$after/$undrained (want 0/5/5/0), $early after 1 s, exit $rc after $took s, -u exit $urc: $(tr '\n' ' ' <"$tmp/d.err")"
 	fi
+	# waiting ARG...: failoverdns-drain ARG... $f in the background, once it
+	# waits; sets dp (its PID) and sl (its sleep's, forked after the line).
+	waiting() {
+		"$D" "$@" "$f" 2>"$tmp/d.err" &
+		dp=$!
+		pids="$pids $dp"
+		until_true 5 grep -q waiting "$tmp/d.err"
+		until_true 5 pgrep -P $dp sleep >/dev/null
+		sl=$(pgrep -P $dp sleep)
+	}
 	# The default wait, from -t; TERM during it: exit 130, still drained,
 	# the sleep gone with it.
-	"$D" -t 10 "$f" 2>"$tmp/d.err" &
-	dp=$!
-	pids="$pids $dp"
-	until_true 5 grep -q waiting "$tmp/d.err"
-	until_true 5 pgrep -P $dp sleep >/dev/null	# forked after the line
-	sl=$(pgrep -P $dp sleep)
+	waiting -t 10
 	kill -TERM $dp
 	wait $dp
 	rc=$?
@@ -776,12 +781,7 @@ t_drain() {
 	fi
 	[ -n "$sl" ] && kill "$sl" 2>/dev/null
 	# Its sleep killed by someone else: the wait is not over, not "safe".
-	"$D" -w 30 "$f" 2>"$tmp/d.err" &
-	dp=$!
-	pids="$pids $dp"
-	until_true 5 grep -q waiting "$tmp/d.err"
-	until_true 5 pgrep -P $dp sleep >/dev/null	# forked after the line
-	sl=$(pgrep -P $dp sleep)
+	waiting -w 30
 	[ -n "$sl" ] && kill "$sl"
 	wait $dp
 	rc=$?
