@@ -187,8 +187,8 @@ def analyse(d, sc):
             # returned belongs to standby-back, where server1's address is
             # the right answer
             back = ev.get("back", end)
-            res["failures"] = sum(1 for x in rows if not x.ok() and x.done() < back)
             res["fail_at"] = [x for x in rows if not x.ok() and x.done() < back]
+            res["failures"] = len(res["fail_at"])
             res["hold_other"] = sum(1 for x in before if x.kind() != victim)
             res["window"] = back - t0
             after = [x for x in after if x.done() < back]
@@ -201,8 +201,8 @@ def analyse(d, sc):
         after = [x for x in rows if x.t >= ev.get("dark", t0) and x.done() >= t0]
         moved(res, after, "s1", t0)
         res["victim"] = "s1"
-        res["failures"] = sum(1 for x in after if not x.ok())
         res["fail_at"] = [x for x in after if not x.ok()]
+        res["failures"] = len(res["fail_at"])
         res["worst"] = worst(after)
         res["share"] = share(after)
         res["window"] = end - t0
