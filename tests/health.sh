@@ -87,6 +87,8 @@ class H(http.server.BaseHTTPRequestHandler):
         name = self.path.strip("/")
         if name == "moved":
             self.send_response(302); self.send_header("Location", "/")
+        elif name == "slow12":
+            time.sleep(1.2); self.send_response(200)
         elif name == "slow":
             with open(flags + ".slow", "a") as f:
                 f.write("%f\n" % time.time())
@@ -164,9 +166,17 @@ t_bad_arguments() {
 		fail "bad arguments" "control did not run: $(head -2 "$tmp/args.log")"
 	fi
 	stop_it
+	# The lowest interval, 0.1 s, is accepted; the default timeout is
+	# 1.5 s, above Linux's first SYN retransmission (1 s).
+	start args $ok -i 0.1
+	until_true 10 logged args "every server unhealthy" &&
+	    logged args "interval 0.1 s, timeout 1.5 s," &&
+	    pass "bad arguments: -i 0.1 runs; the default timeout is 1.5 s" ||
+	    fail "bad arguments" "-i 0.1 or the default timeout: $(head -1 "$tmp/args.log")"
+	stop_it
 	while IFS='|' read -r want args; do
 		# shellcheck disable=SC2086
-		"$H" $args >"$tmp/out" 2>"$tmp/err"
+		timeout 10 "$H" $args >"$tmp/out" 2>"$tmp/err"
 		rc=$?
 		l1=$(sed -n 1p "$tmp/err")
 		l2=$(sed -n 2p "$tmp/err")
@@ -184,6 +194,8 @@ t_bad_arguments() {
 -i:|-i abc $ok
 -i:|-i 0 $ok
 -i:|-i 1.2.3 $ok
+-i: not a number of seconds from 0.1|-i 0.05 $ok
+-i: not a number of seconds from 0.1|-i 0.001 $ok
 -t:|-t -1 $ok
 -t:|-t 0 $ok
 -f:|-f 0 $ok
@@ -310,6 +322,24 @@ EOF
 		done <"$tmp/want.$ca"
 	done
 	unset CURL_CA_BUNDLE
+}
+
+# The default timeout (1.5 s) passes an answer that takes 1.2 s, as after
+# one lost SYN (retransmitted after 1 s); 0.5 s -t does not (control).
+t_default_timeout() {
+	web
+	start dt -v -i 5 -r "$tmp/r.dt" -c "http://127.0.0.1:$port/slow12"
+	until_true 10 logged dt "answering with own addresses"
+	stop_it
+	start dt2 -v -i 5 -t 0.5 -r "$tmp/r.dt" -c "http://127.0.0.1:$port/slow12"
+	until_true 10 logged dt2 "answering with own addresses"
+	stop_it
+	v=$(verdict dt "http://127.0.0.1:$port/slow12")
+	v2=$(verdict dt2 "http://127.0.0.1:$port/slow12")
+	case $v/$v2 in
+	pass/curl:*) pass "default timeout: a 1.2 s answer passes (with -t 0.5: $v2)" ;;
+	*) fail "default timeout" "1.2 s answer: '$v' (want pass); with -t 0.5: '$v2' (want a failure)" ;;
+	esac
 }
 
 # All checks of a round run at once: four checks that each take the whole
@@ -1064,7 +1094,7 @@ t_run_scripts() {
 }
 
 # HEALTH_TESTS='t_a t_b' runs only those.
-for t in ${HEALTH_TESTS:-t_bad_arguments t_checks t_parallel t_tcp_active \
+for t in ${HEALTH_TESTS:-t_bad_arguments t_checks t_default_timeout t_parallel t_tcp_active \
     t_http_active t_fall_rise t_fail_open t_standby t_all t_file_order t_atomic t_signals \
     t_renew t_stale t_failoverdns_reads_it t_drain t_unit t_run_scripts}; do
 	$t
