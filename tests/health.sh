@@ -34,7 +34,7 @@ cleanup() {
 	for p in $pids; do
 		kill "$p" 2>/dev/null
 	done
-	rm -rf "$tmp"
+	[ -n "${HEALTH_KEEP:-}" ] || rm -rf "$tmp"
 }
 trap cleanup EXIT
 trap 'exit 129' HUP
@@ -84,9 +84,20 @@ import http.server, os, ssl, sys, threading, time
 port, flags = int(sys.argv[1]), sys.argv[2]
 class H(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
-        name = self.path.strip("/")
+        name = self.path.split("?")[0].strip("/")
         if name == "moved":
             self.send_response(302); self.send_header("Location", "/")
+        elif name in ("text", "big", "bigearly"):
+            body = {"text": b"health: ok, all good\n",
+                    "big": b"x" * 70000 + b"late",
+                    "bigearly": b"early" + b"x" * 300000}[name]
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body))); self.end_headers()
+            try:
+                self.wfile.write(body)
+            except OSError:
+                pass
+            return
         elif name == "slow12":
             time.sleep(1.2); self.send_response(200)
         elif name == "slow":
@@ -208,6 +219,13 @@ t_bad_arguments() {
 -c:|-r $r -c https://www.example.com/#connect=not.an.address
 -c:|-r $r -c https://www.example.com/#bogus
 -c:|-r $r -c http://www.example.com/#insecure
+-c: status=|-r $r -c http://www.example.com/#status=99
+-c: status=|-r $r -c http://www.example.com/#status=300-200
+-c: status=|-r $r -c http://www.example.com/#status=200,status=2xx
+-c: body=: bad percent|-r $r -c http://www.example.com/#body=%zz
+-c: exec: needs an absolute|-r $r -c exec:true
+-c: not an executable file|-r $r -c exec:/nonexistent/check
+-c: %00 is not allowed|-r $r -c exec:/bin/true,%00
 -p:|$ok -p 198.51.100=tcp://127.0.0.1:2
 -p:|$ok -p 198.51.100.2
 -p:|$ok -p 198.51.100.2,=tcp://127.0.0.1:2
@@ -281,9 +299,24 @@ pass|tcp://127.0.0.1:$wport
 Connection refused|tcp://127.0.0.1:$closed
 pass|http://127.0.0.1:$wport/svc
 pass|http://127.0.0.1:$wport/moved
+pass|http://127.0.0.1:$wport/svc?ids[0]=1&x={a,b}
 HTTP status 503|http://127.0.0.1:$wport/other
 curl: Failed to connect|http://127.0.0.1:$closed/
 pass|http://www.example.com:$wport/svc#connect=127.0.0.1
+pass|http://127.0.0.1:$wport/other#status=503
+HTTP status 200|http://127.0.0.1:$wport/svc#status=204
+pass|http://127.0.0.1:$wport/moved#status=200,status=300-399
+HTTP status 503|http://127.0.0.1:$wport/other#status=200-299,status=500-502
+pass|http://127.0.0.1:$wport/text#body=all%20good
+pass|http://127.0.0.1:$wport/text#body=ok%2C%20all,status=200
+HTTP status 200, the text is not in the body|http://127.0.0.1:$wport/text#body=bad
+HTTP status 200, the text is not in the body|http://127.0.0.1:$wport/big#body=late
+pass|http://127.0.0.1:$wport/bigearly#body=early
+pass|exec:/bin/true
+exit 1|exec:/bin/false
+pass (a,b c)|exec:/usr/bin/printf,%25s,a%2Cb%20c
+exit 3: x|exec:/bin/sh,-c,echo%20x;%20echo%20y;%20exit%203
+no exit within 2 s|exec:/bin/sleep,5
 curl: Operation timed out|http://127.0.0.1:$wport/slow
 EOF
 	first_round checks $(cut -d'|' -f2 "$tmp/want")
@@ -294,6 +327,26 @@ EOF
 		*) fail "check $check" "got '$v', want '$want'" ;;
 		esac
 	done <"$tmp/want"
+	# Monitoring Plugins (monitoring-plugins-basic) as exec: checks.
+	mp=/usr/lib/nagios/plugins
+	if [ -x $mp/check_tcp ] && [ -x $mp/check_http ]; then
+		cat >"$tmp/want.mp" <<EOF
+pass (TCP OK|exec:$mp/check_tcp,-H,127.0.0.1,-p,$wport
+exit 2: connect to address 127.0.0.1 and port $closed: Connection refused|exec:$mp/check_tcp,-H,127.0.0.1,-p,$closed
+pass (HTTP OK|exec:$mp/check_http,-I,127.0.0.1,-p,$wport,-u,/svc
+exit 2: HTTP CRITICAL|exec:$mp/check_http,-I,127.0.0.1,-p,$wport,-u,/other
+EOF
+		first_round mp $(cut -d'|' -f2 "$tmp/want.mp")
+		while IFS='|' read -r want check; do
+			v=$(verdict mp "$check")
+			case $v in
+			"$want"*) pass "check $check: $v" ;;
+			*) fail "check $check" "got '$v', want '$want'" ;;
+			esac
+		done <"$tmp/want.mp"
+	else
+		skip "exec: Monitoring Plugins" "$mp/check_tcp, check_http: monitoring-plugins-basic is not installed"
+	fi
 	if ! command -v openssl >/dev/null 2>&1; then
 		skip "https checks" "openssl is not installed"
 		return
@@ -352,6 +405,42 @@ t_default_timeout() {
 	pass/curl:*) pass "default timeout: a 1.2 s answer passes (with -t 0.5: $v2)" ;;
 	*) fail "default timeout" "1.2 s answer: '$v' (want pass); with -t 0.5: '$v2' (want a failure)" ;;
 	esac
+}
+
+# A check that cannot run (curl gone at run time) is "unknown": no state
+# changes, logged once.  Control: with curl back, a failing local check
+# redirects within a few rounds.
+t_unknown() {
+	web
+	u=http://127.0.0.1:$port
+	r=$tmp/r.uk
+	mkdir -p "$tmp/bin2"
+	for f in /usr/bin/* /usr/sbin/*; do
+		[ "${f##*/}" = curl ] || ln -sf "$f" "$tmp/bin2/${f##*/}" 2>/dev/null
+	done
+	ln -sf "$(command -v curl)" "$tmp/bin2/curl"
+	up ul up1
+	PATH=$tmp/bin2 start uk -i 0.2 -t 1 -f 1 -u 1 -r "$r" -c "$u/ul" -p "$P=$u/up1"
+	until_true 10 logged uk "local service up"
+	rm -f "$tmp/bin2/curl"
+	until_true 10 logged uk "local: unknown, state kept (up)"
+	sleep 1
+	n=$(grep -c "unknown, state kept" "$tmp/uk.log")
+	if nofile "$r" && ! logged uk "down" && [ "$n" -eq 2 ]; then
+		pass "unknown: curl gone: no state change, no redirect, logged once per service"
+	else
+		fail unknown "curl gone: file '$(cat "$r" 2>/dev/null)', $n unknown lines"
+		show uk
+	fi
+	ln -sf "$(command -v curl)" "$tmp/bin2/curl"
+	down ul
+	if until_true 10 has "$r" "$P" && logged uk "local: results again"; then
+		pass "unknown: control: curl back, local 503: redirected to $P"
+	else
+		fail unknown "control: no redirect with curl back"
+		show uk
+	fi
+	stop_it
 }
 
 # All checks of a round run at once: four checks that each take the whole
@@ -1106,7 +1195,7 @@ t_run_scripts() {
 }
 
 # HEALTH_TESTS='t_a t_b' runs only those.
-for t in ${HEALTH_TESTS:-t_bad_arguments t_checks t_default_timeout t_parallel t_tcp_active \
+for t in ${HEALTH_TESTS:-t_bad_arguments t_checks t_default_timeout t_unknown t_parallel t_tcp_active \
     t_http_active t_fall_rise t_fail_open t_standby t_all t_file_order t_atomic t_signals \
     t_renew t_stale t_failoverdns_reads_it t_drain t_unit t_run_scripts}; do
 	$t
