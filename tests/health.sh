@@ -35,6 +35,7 @@ cleanup() {
 		kill "$p" 2>/dev/null
 	done
 	[ -n "${HEALTH_KEEP:-}" ] || rm -rf "$tmp"
+	[ -z "${cg:-}" ] || rmdir "$cg" 2>/dev/null
 }
 trap cleanup EXIT
 trap 'exit 129' HUP
@@ -253,7 +254,7 @@ EOF
 	# A check that cannot run is a start-up error: http:// without curl.
 	mkdir "$tmp/bin"
 	for t in sh awk sed grep tr mktemp sleep rm mv chmod dirname cat bash \
-	    timeout env; do
+	    timeout env flock touch mkdir date head wc; do
 		ln -s "$(command -v $t)" "$tmp/bin/$t"
 	done
 	PATH=$tmp/bin "$H" -r "$tmp/r.nocurl" -c http://127.0.0.1:1/ 2>"$tmp/err"
@@ -792,6 +793,7 @@ t_atomic() {
 	d=$tmp/atomic
 	mkdir "$d"
 	r=$d/redirect
+	down al ap1
 	up ap2
 	start at -i 0.2 -t 1 -f 1 -u 1 -r "$r" -c "$u/al" -p "$P,$P6=$u/ap1" \
 	    -p "$Q=$u/ap2"
@@ -841,10 +843,16 @@ EOF
 	else
 		fail atomic "inode '$i1' then '$i2'"
 	fi
-	left=$(ls -A "$d")
-	[ "$left" = redirect ] && pass "atomic: no temporary file left behind" ||
+	left=$(ls -A "$d" | tr '\n' ' ')
+	[ "$left" = "redirect redirect.lock redirect.work " ] &&
+	    pass "atomic: no temporary file left behind (the lock and the work directory beside the file)" ||
 	    fail atomic "the directory holds: $left"
+	[ "$changes" -ge 6 ] || show at
 	stop_it
+	left=$(ls -A "$d" | tr '\n' ' ')
+	[ "$left" = "redirect.lock " ] &&
+	    pass "atomic: after TERM only the lock file is left" ||
+	    fail atomic "after TERM the directory holds: $left"
 }
 
 # The file goes when the program ends on TERM, INT or HUP (exit 0); it is
@@ -986,6 +994,187 @@ t_stale() {
 		fail stale "SIGCONT: answer '$a' after $took s"
 	fi
 	stop_it
+}
+
+# One program per file: a second one on the same file exits 1 and leaves
+# the first one's file alone.  Any exit leaves no file and no work
+# directory: USR1 (not one of the documented three), and SIGKILL (the work
+# directory is beside the file and removed by the next start; nothing in
+# TMPDIR).
+t_lock_exits() {
+	web
+	u=http://127.0.0.1:$port
+	d=$tmp/lock
+	mkdir -p "$d" "$tmp/tmpdir"
+	r=$d/redirect
+	down kl
+	up kp
+	TMPDIR=$tmp/tmpdir start lk1 -i 0.2 -t 1 -f 1 -r "$r" -c "$u/kl" -p "$P=$u/kp"
+	h1=$hpid
+	until_true 10 has "$r" "$P"
+	TMPDIR=$tmp/tmpdir timeout 10 "$H" -i 0.2 -t 1 -f 1 -r "$r" -c "$u/kl" \
+	    -p "$Q=$u/kp" 2>"$tmp/lk2.log"
+	rc=$?
+	sleep 0.5
+	if [ $rc -eq 1 ] && logged lk2 "another failoverdns-health writes this file" &&
+	    has "$r" "$P" && ! gone "$h1"; then
+		pass "lock: a second program on the same file: exit 1, the first one's file stays"
+	else
+		fail lock "second program: exit $rc, file '$(cat "$r" 2>&1)': $(head -1 "$tmp/lk2.log")"
+	fi
+	# Control: another file in the same directory is fine.
+	TMPDIR=$tmp/tmpdir timeout 3 "$H" -i 0.2 -t 1 -f 1 -r "$d/other" -c "$u/kl" \
+	    -p "$Q=$u/kp" 2>"$tmp/lk3.log"
+	rc=$?
+	[ $rc -eq 124 ] && logged lk3 "redirecting to $Q" &&
+	    pass "lock: control: a program on another file in the same directory runs" ||
+	    fail lock "control: exit $rc: $(head -3 "$tmp/lk3.log" | tr '\n' ' ')"
+	kill -USR1 "$h1"
+	until_true 5 gone "$h1"
+	wait "$h1"
+	st=$?
+	left=$(ls -A "$d" | tr '\n' ' ')
+	if [ $st -eq 138 ] && [ "$left" = "other.lock redirect.lock " ]; then
+		pass "exit: USR1: exit 138, no file, no work directory left ($left)"
+	else
+		fail exit "USR1: exit $st, the directory holds: $left"
+	fi
+	TMPDIR=$tmp/tmpdir start lk4 -i 0.2 -t 1 -f 1 -r "$r" -c "$u/kl" -p "$P=$u/kp"
+	until_true 10 has "$r" "$P"
+	kill -KILL "$hpid"
+	wait "$hpid" 2>/dev/null
+	sleep 0.5
+	a=$(ls -A "$d" | tr '\n' ' ')
+	start lk5 -i 0.2 -t 1 -f 1 -r "$r" -c "$u/kl" -p "$P=$u/kp"
+	until_true 10 logged lk5 "redirecting to $P"
+	stop_it
+	b=$(ls -A "$d" | tr '\n' ' ')
+	t=$(ls -A "$tmp/tmpdir")
+	if [ "$a" = "other.lock redirect redirect.lock redirect.work " ] &&
+	    [ "$b" = "other.lock redirect.lock " ] && [ -z "$t" ]; then
+		pass "exit: SIGKILL: the file and work directory stay until the next start, which removes them; nothing in TMPDIR"
+	else
+		fail exit "SIGKILL: after it '$a'; after a start and TERM '$b'; TMPDIR holds '$t'"
+	fi
+}
+
+# A directory that turns read-only (a read-only bind mount in a mount
+# namespace of the program's own): the failure is logged once, not every
+# round; writable again: logged, and the file is right.
+t_unwritable() {
+	if [ "$(id -u)" != 0 ] || ! command -v unshare >/dev/null 2>&1 ||
+	    ! command -v nsenter >/dev/null 2>&1; then
+		skip "unwritable" "needs root, unshare and nsenter"
+		return
+	fi
+	web
+	u=http://127.0.0.1:$port
+	d=$tmp/ro
+	mkdir -p "$d"
+	r=$d/redirect
+	down wl
+	up wp1 wp2
+	unshare -m --propagation private sh -c 'mount --bind "$1" "$1" && shift && exec "$@"' \
+	    - "$d" "$H" -i 0.2 -t 1 -f 1 -u 1 -r "$r" -c "$u/wl" -p "$P=$u/wp1" \
+	    -p "$Q=$u/wp2" 2>"$tmp/ro.log" &
+	hpid=$!
+	pids="$pids $hpid"
+	if ! until_true 10 has "$r" "$P $Q"; then
+		skip "unwritable" "control: no file in the bind mount: $(head -2 "$tmp/ro.log")"
+		stop_it
+		return
+	fi
+	nsenter -t "$hpid" -m mount -o remount,ro,bind "$d" "$d" 2>"$tmp/ro.err" ||
+	    { skip unwritable "remount: $(cat "$tmp/ro.err")"; stop_it; return; }
+	down wp1
+	sleep 2
+	n=$(grep -c "cannot write" "$tmp/ro.log")
+	nsenter -t "$hpid" -m mount -o remount,rw,bind "$d" "$d"
+	if [ "$n" -eq 1 ] && until_true 5 has "$r" "$Q" &&
+	    until_true 5 logged ro "written again"; then
+		pass "unwritable: read-only for 2 s (10 rounds): logged once; writable: the file says $Q"
+	else
+		fail unwritable "$n 'cannot write' lines in 2 s (want 1); file: $(cat "$r" 2>&1)"
+		show ro
+	fi
+	stop_it
+}
+
+# The tasks limit (systemd's TasksMax=, a pids cgroup here, v1 or v2): a
+# limit below what the checks need is a start-up error; a limit reached
+# while running (forks fail) gives "unknown" results, never a false down,
+# and if the shell itself cannot fork and exits 2, it leaves no file.
+t_tasks() {
+	cg=
+	for c in /sys/fs/cgroup/pids /sys/fs/cgroup; do
+		[ -f "$c/cgroup.procs" ] && [ -f "$c/cgroup.procs" ] || continue
+		if [ "$(id -u)" = 0 ] && mkdir "$c/failoverdns-health-test-$$" 2>/dev/null; then
+			cg=$c/failoverdns-health-test-$$
+			[ -f "$cg/pids.max" ] && break
+			rmdir "$cg"
+			cg=
+		fi
+	done
+	if [ -z "$cg" ]; then
+		skip tasks "cannot make a pids cgroup (needs root and a writable /sys/fs/cgroup)"
+		return
+	fi
+	web
+	u=http://127.0.0.1:$port
+	d=$tmp/tasks
+	mkdir -p "$d"
+	r=$d/redirect
+	up tl tp1 tp2 tp3
+	incg() {	# incg NAME ARG...: the program in the cgroup
+		sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' - "$cg" \
+		    "$H" "$@" 2>"$tmp/$name.log" &
+		hpid=$!
+		pids="$pids $hpid"
+	}
+	set -- -i 0.2 -t 1 -f 1 -r "$r" -c "$u/tl" -p "$P=$u/tp1" \
+	    -p "$Q=$u/tp2" -p "$P6=$u/tp3"
+	echo 23 >"$cg/pids.max"
+	name=tk1 incg "$@"
+	until_true 5 gone "$hpid" && wait "$hpid"
+	st=$?
+	gone "$hpid" || stop_it
+	if [ $st -eq 1 ] && logged tk1 "is 23, below the 24 that 4 checks need"; then
+		pass "tasks: a limit of 23 for 4 checks (4 per check + 8): exit 1, named"
+	else
+		fail tasks "limit 23: exit $st: $(head -1 "$tmp/tk1.log")"
+	fi
+	echo 24 >"$cg/pids.max"
+	name=tk2 incg "$@"
+	until_true 10 logged tk2 "local service up"
+	sleep 3
+	peak=$(cat "$cg/pids.peak" 2>/dev/null || echo ?)
+	if ! logged tk2 "unknown" && ! logged tk2 "down" && nofile "$r"; then
+		pass "tasks: control: a limit of 24 for 4 checks: 15 rounds, no unknown, no down (peak $peak tasks)"
+	else
+		fail tasks "limit 24: $(grep -m1 -e unknown -e down "$tmp/tk2.log")"
+	fi
+	echo 3 >"$cg/pids.max"
+	sleep 3
+	if gone "$hpid"; then
+		wait "$hpid"
+		st=$?
+		sleep 0.2
+		left=$(ls -A "$d" | tr '\n' ' ')
+		if [ $st -eq 2 ] && [ "$left" = "redirect.lock " ] && ! logged tk2 "down"; then
+			pass "tasks: limit lowered to 3: no false down; exit 2 leaves only the lock"
+		else
+			fail tasks "limit lowered to 3: exit $st, left '$left'"
+			show tk2
+		fi
+	elif ! logged tk2 "down" && nofile "$r" && logged tk2 "unknown"; then
+		pass "tasks: limit lowered to 3: unknown results, no false down"
+	else
+		fail tasks "limit lowered to 3: a false down or no unknown"
+		show tk2
+	fi
+	echo max >"$cg/pids.max"
+	gone "$hpid" || stop_it
+	rmdir "$cg" 2>/dev/null && cg=
 }
 
 # ------------------------------------------------------------ around it
@@ -1144,10 +1333,17 @@ t_unit() {
 	else
 		fail unit "exposure $e, above $EXPOSURE_MAX"
 	fi
-	grep -q '^RuntimeDirectoryMode=0755' "$u" && grep -q '^ExecStopPost=' "$u" &&
-	    grep -q '^Restart=always' "$u" &&
-	    pass "unit: RuntimeDirectoryMode=0755, Restart=always, ExecStopPost=" ||
-	    fail unit "RuntimeDirectoryMode=0755, Restart=always or ExecStopPost= missing"
+	grep -q '^RuntimeDirectoryMode=0755' "$u" && ! grep -q '^ExecStopPost=' "$u" &&
+	    ! grep -q '^RuntimeDirectoryPreserve=' "$u" &&
+	    grep -q '^Restart=always' "$u" && grep -q '^StartLimitIntervalSec=0' "$u" &&
+	    grep -q '^RestartPreventExitStatus=1' "$u" &&
+	    pass "unit: RuntimeDirectoryMode=0755 (removed on stop: no ExecStopPost=), Restart=always without a start limit, not after exit 1" ||
+	    fail unit "RuntimeDirectory/Restart/StartLimit settings not as documented"
+	# TasksMax= leaves room for the shipped example's checks and 64 more.
+	tm=$(sed -n 's/^TasksMax=//p' "$u")
+	[ "${tm:-0}" -ge $((4 * 66 + 8)) ] 2>/dev/null &&
+	    pass "unit: TasksMax=$tm (4 per check + 8: $(( (tm - 8) / 4 )) checks)" ||
+	    fail unit "TasksMax=$tm: below 4 x 66 + 8"
 	grep -q '^PrivateNetwork=yes' contrib/systemd/failoverdns.service &&
 	    pass "unit: failoverdns.service keeps PrivateNetwork=yes" ||
 	    fail unit "failoverdns.service lost PrivateNetwork=yes"
@@ -1197,7 +1393,7 @@ t_run_scripts() {
 # HEALTH_TESTS='t_a t_b' runs only those.
 for t in ${HEALTH_TESTS:-t_bad_arguments t_checks t_default_timeout t_unknown t_parallel t_tcp_active \
     t_http_active t_fall_rise t_fail_open t_standby t_all t_file_order t_atomic t_signals \
-    t_renew t_stale t_failoverdns_reads_it t_drain t_unit t_run_scripts}; do
+    t_renew t_stale t_lock_exits t_unwritable t_tasks t_failoverdns_reads_it t_drain t_unit t_run_scripts}; do
 	$t
 done
 [ $nfail -eq 0 ]

@@ -9,13 +9,13 @@ A run fails when
 - dark, stop, drain: the clients were not all on the survivor within TTL + 5 s,
   or (drain) a client lookup failed;
 - webdies, standby (server1 dark after server2 stood by with -S): a lookup
-  sent later than TTL + fall x interval + timeout + 1 s after the event
+  sent later than TTL + fall x max(interval, timeout) + timeout + 1 s after the event
   (failoverdns-health's -f -i -t, from the events file) still got the failed
   server's address, or any lookup failed; webdies also when a lookup after the
   event took over MS ms (default 50); standby also when a client got anything
   but server1's address while server2 stood by;
 - standby-back (the same run, server1 back): a lookup sent later than
-  TTL + rise x interval + timeout + 1 s after the return got no server1
+  TTL + rise x max(interval, timeout) + timeout + 1 s after the return got no server1
   address, or a lookup failed after the return;
 - alldown (both web services dead): a lookup failed, either server asked
   directly at the end did not answer with its own address, a redirect file was
@@ -478,11 +478,12 @@ HEALTH_SCENARIOS = ("webdies", "alldown", "standby", "standby-back")
 
 
 def bound(d, ttl, count_key):
-    """TTL + count x interval + timeout + 1 s, the health scenarios' limit, or None."""
+    """TTL + count x max(interval, timeout) + timeout + 1 s (a round lasts up to
+    the timeout when a check hangs), the health scenarios' limit, or None."""
     h = d["health"]
     if not all(k in h for k in ("interval", "timeout", count_key)):
         return None
-    return ttl + h[count_key] * h["interval"] + h["timeout"] + 1
+    return ttl + h[count_key] * max(h["interval"], h["timeout"]) + h["timeout"] + 1
 
 
 def health_checks(s, d, a, ttl, max_latency):
@@ -538,7 +539,7 @@ def health_tables(data, resolvers, scenarios):
               ttl, h["interval"], h["timeout"], h["fall"], h["rise"]), "",
           "Each server runs failoverdns with `-r FILE` and `health/failoverdns-health` beside it:",
           "this server's check `tcp://ITS_ADDRESS:80` (the lab's web service), the other server",
-          "as the peer (`-p ADDRESS=tcp://ADDRESS:80`). *Limit*: TTL + fall x interval + timeout",
+          "as the peer (`-p ADDRESS=tcp://ADDRESS:80`). *Limit*: TTL + fall x max(interval, timeout) + timeout",
           "+ 1 s (standby-back: rise instead of fall), what issue 13 asks for.", "",
           "- webdies: the web service of the server in use dies; its failoverdns-health then",
           "  redirects to the other server's address.",

@@ -498,7 +498,7 @@ run_one() {     # run_one RESOLVER SCENARIO [K]: K-th run of this cell
 		# dark period, not to the return (CI saw one straddle it)
 		wait_fresh $((3 * TTL + 5)) quiet
 		event back; ip -n "${P}s1" link set eth0 up
-		pause $((2 * TTL + 8)) ;;       # the limit is TTL + rise x interval + timeout + 1
+		pause $((2 * TTL + 8)) ;;       # the limit is TTL + rise x max(interval, timeout) + timeout + 1
 	back)
 		wait_fresh $((3 * TTL + 5))
 		event dark; ip -n "$P$VICTIM" link set eth0 down
