@@ -1272,6 +1272,20 @@ t_drain() {
 	else
 		fail drain "rcodes $before/$during/$after/$undrained (want 0/5/5/0), $early after 1 s, exit $rc after $took s, -u exit $urc: $(tr '\n' ' ' <"$tmp/d.err")"
 	fi
+	# Undrained (-u) by someone else during the wait: not "safe", exit 3.
+	"$D" -w 2 "$f" 2>"$tmp/d3.err" &
+	dp=$!
+	pids="$pids $dp"
+	until_true 5 test -e "$f"
+	"$D" -u "$f" 2>/dev/null
+	wait $dp
+	rc=$?
+	if [ $rc -eq 3 ] && ! grep -q "safe to stop" "$tmp/d3.err" &&
+	    grep -q "is gone" "$tmp/d3.err"; then
+		pass "drain: -u by someone else during the wait: exit 3, not 'safe to stop'"
+	else
+		fail drain "-u during the wait: exit $rc: $(tr '\n' ' ' <"$tmp/d3.err")"
+	fi
 	# waiting ARG...: failoverdns-drain ARG... $f in the background, once it
 	# waits; sets dp (its PID) and sl (its sleep's, forked after the line).
 	waiting() {
