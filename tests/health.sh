@@ -201,7 +201,10 @@ t_bad_arguments() {
 			fail "bad arguments: $args" "exit $rc, want 1 and '$want...' then usage; got: $(tr '\n' '/' <"$tmp/err")"
 		fi
 	done <<EOF
--x: unknown option|-x $ok
+-y: unknown option|-y $ok
+-x: not an absolute|-x relative $ok
+-s: missing|$ok -s
+-q: only with nothing else|-q /nonexistent $ok
 -i: missing|$ok -i
 -i:|-i abc $ok
 -i:|-i 0 $ok
@@ -421,14 +424,18 @@ t_unknown() {
 	done
 	ln -sf "$(command -v curl)" "$tmp/bin2/curl"
 	up ul up1
-	PATH=$tmp/bin2 start uk -i 0.2 -t 1 -f 1 -u 1 -r "$r" -c "$u/ul" -p "$P=$u/up1"
+	PATH=$tmp/bin2 start uk -i 0.2 -t 1 -f 1 -u 1 -r "$r" -s "$tmp/uk.prom" \
+	    -c "$u/ul" -p "$P=$u/up1"
 	until_true 10 logged uk "local service up"
 	rm -f "$tmp/bin2/curl"
 	until_true 10 logged uk "local: unknown, state kept (up)"
 	sleep 1
 	n=$(grep -c "unknown, state kept" "$tmp/uk.log")
-	if nofile "$r" && ! logged uk "down" && [ "$n" -eq 2 ]; then
-		pass "unknown: curl gone: no state change, no redirect, logged once per service"
+	if nofile "$r" && ! logged uk "down" && [ "$n" -eq 2 ] &&
+	    [ "$(metric "$tmp/uk.prom" 'failoverdns_health_unknown{server="local"}')" = 1 ] &&
+	    [ "$(metric "$tmp/uk.prom" 'failoverdns_health_up{server="local"}')" = 1 ] &&
+	    [ "$(metric "$tmp/uk.prom" "failoverdns_health_check_result{server=\"local\",check=\"$u/ul\"}")" = -1 ]; then
+		pass "unknown: curl gone: no state change, no redirect, logged once per service; the state file: unknown 1, up 1, result -1"
 	else
 		fail unknown "curl gone: file '$(cat "$r" 2>/dev/null)', $n unknown lines"
 		show uk
@@ -1177,6 +1184,157 @@ t_tasks() {
 	rmdir "$cg" 2>/dev/null && cg=
 }
 
+# The state file (-s): Prometheus text format (promtool check metrics),
+# mode 0644, a new file each round (rename), the values of each case; the
+# table of -q.
+metric() {	# metric FILE LINE-START: the value of the first line so starting
+	awk -v m="$2" 'index($0, m) == 1 { print $NF; exit }' "$1"
+}
+t_state() {
+	web
+	u=http://127.0.0.1:$port
+	r=$tmp/r.st
+	sf=$tmp/state.prom
+	down sl
+	up sp1
+	start st -i 0.2 -t 1 -f 1 -u 1 -r "$r" -s "$sf" -c "$u/sl" \
+	    -c "exec:/bin/sh,-c,printf%20%27%25s%5Cn%27%20%27q%22b%5Cc%27;%20exit%201" \
+	    -p "$P,$P6=$u/sp1" -p "$Q=$u/sp2"
+	until_true 10 has "$r" "$P $P6" && until_true 5 test -f "$sf"
+	sleep 0.5
+	cp "$sf" "$tmp/state.1"
+	i1=$(stat -c %i "$sf")
+	mode=$(stat -c %a "$sf")
+	v="$(metric "$sf" 'failoverdns_health_up{server="local"}')/$(metric "$sf" "failoverdns_health_up{server=\"$P,$P6\"}")/$(metric "$sf" "failoverdns_health_up{server=\"$Q\"}")"
+	v="$v/$(metric "$sf" failoverdns_health_fail_open)/$(metric "$sf" failoverdns_health_redirecting)"
+	a=$(grep '^failoverdns_health_answer_info' "$sf" | sed 's/.*address="\([^"]*\)".*/\1/' | tr '\n' ' ')
+	if [ "$v" = "0/1/0/0/1" ] && [ "$a" = "$P $P6 " ] && [ "$mode" = 644 ] &&
+	    grep -q '^failoverdns_health_check_error_info{server="local",check="exec:.*",error="exit 1: q\\"b\\\\c"} 1$' "$sf" &&
+	    grep -q "^failoverdns_health_check_result{server=\"local\",check=\"$u/sl\"} 0" "$sf" &&
+	    grep -q '^failoverdns_health_last_round_timestamp_seconds [0-9]' "$sf" &&
+	    grep -q '^failoverdns_health_check_duration_seconds{server="local",check="http.*"} 0\.[0-9]*$' "$sf"; then
+		pass "state: local down, first peer up: up 0/1/0, fail_open 0, redirecting 1, answers $a, mode 644, escaped error label"
+	else
+		fail state "up/up/up/fail_open/redirecting $v (want 0/1/0/0/1), answers '$a', mode $mode"
+		sed 's/^/  | /' "$sf" | grep -v '^  | #'
+	fi
+	if command -v promtool >/dev/null 2>&1; then
+		if promtool check metrics <"$tmp/state.1" >"$tmp/promtool.out" 2>&1; then
+			pass "state: promtool check metrics passes"
+		else
+			fail state "promtool: $(head -3 "$tmp/promtool.out" | tr '\n' ' ')"
+		fi
+		# Control: promtool does fail a broken file.
+		sed 's/^# TYPE failoverdns_health_up gauge/# TYPE failoverdns_health_up counter/' \
+		    "$tmp/state.1" >"$tmp/state.bad"
+		promtool check metrics <"$tmp/state.bad" >/dev/null 2>&1 &&
+		    fail state "promtool control: a counter without _total passed" ||
+		    pass "state: promtool control: a counter without _total fails"
+		# The man page's alerting rule.
+		sed -n '/^groups:$/,/^\.Ed$/p' "$top/health/failoverdns-health.8" |
+		    sed '$d' >"$tmp/rule.yml"
+		if [ -s "$tmp/rule.yml" ] && promtool check rules "$tmp/rule.yml" >"$tmp/promtool.out" 2>&1; then
+			pass "state: the man page's alerting rule passes promtool check rules"
+		else
+			fail state "the alerting rule: $(tr '\n' ' ' <"$tmp/promtool.out")"
+		fi
+	else
+		skip "state: promtool" "promtool (Debian package prometheus) is not installed"
+	fi
+	until_true 5 sh -c '[ "$(stat -c %i "$1")" != "$2" ]' - "$sf" "$i1" &&
+	    pass "state: a new file (inode) each round: written by rename" ||
+	    fail state "the same inode for 5 s"
+	"$H" -q "$sf" >"$tmp/table" 2>&1
+	rc=$?
+	if [ $rc -eq 0 ] && grep -q '^local  *down  *[0-9]*s ago  *1  *http.*/sl: HTTP status 503' "$tmp/table" &&
+	    grep -q "^$P,$P6  *up " "$tmp/table" &&
+	    grep -q "^answering:  $P $P6\$" "$tmp/table" &&
+	    grep -q "^decision:   local service down: redirecting to $P $P6" "$tmp/table"; then
+		pass "state: -q prints the table: each server, state, since, changes, last error, the decision"
+	else
+		fail state "-q: exit $rc: $(cat "$tmp/table")"
+	fi
+	down sp1
+	if until_true 10 sh -c '[ "$(awk "/^failoverdns_health_fail_open /{print \$2}" "$1")" = 1 ]' - "$sf" &&
+	    [ "$(metric "$sf" failoverdns_health_redirecting)" = 0 ] &&
+	    grep -q '^failoverdns_health_answer_info{address="own",position="1"} 1' "$sf" &&
+	    [ "$(metric "$sf" "failoverdns_health_transitions_total{server=\"$P,$P6\"}")" = 2 ]; then
+		pass "state: nobody up: fail_open 1, redirecting 0, answers own, the peer's transitions 2"
+	else
+		fail state "nobody up: $(grep -e fail_open -e redirecting -e transitions "$sf" | grep -v '^#' | tr '\n' ' ')"
+	fi
+	stop_it
+	"$H" -q "$tmp/nonexistent" >/dev/null 2>&1 && fail state "-q of a missing file: exit 0" ||
+	    pass "state: -q of a missing file fails"
+}
+
+# The hook (-x): once per change, with the old and new addresses, its exit
+# status and first stderr line logged; never two at once; killed after the
+# timeout while the rounds go on; changes meanwhile: one more run after it.
+t_hook() {
+	web
+	u=http://127.0.0.1:$port
+	r=$tmp/r.hook
+	ho=$tmp/hook.out
+	: >"$ho"
+	echo 0 >"$tmp/hook.sleep"
+	cat >"$tmp/hook" <<EOF
+#!/bin/sh
+mkdir "$tmp/hook.running" 2>/dev/null || echo overlap >>"$ho"
+echo "[\$FAILOVERDNS_HEALTH_OLD]>[\$FAILOVERDNS_HEALTH_NEW]" >>"$ho"
+sleep \$(cat "$tmp/hook.sleep")
+rmdir "$tmp/hook.running"
+echo "hook stderr line" >&2
+echo second >&2
+exit 3
+EOF
+	chmod 755 "$tmp/hook"
+	down hl
+	up hp
+	start hook -i 0.2 -t 1 -f 1 -u 1 -r "$r" -x "$tmp/hook" -c "$u/hl" -p "$P=$u/hp"
+	until_true 10 has "$r" "$P"
+	until_true 5 logged hook "exit 3: hook stderr line"
+	up hl
+	until_true 10 nofile "$r"
+	until_true 5 sh -c '[ "$(grep -c "exit 3: hook stderr line" "$1")" -ge 2 ]' - "$tmp/hook.log"
+	sleep 1
+	got=$(tr '\n' ' ' <"$ho")
+	if [ "$got" = "[]>[$P] [$P]>[] " ] &&
+	    [ "$(grep -c "exit 3: hook stderr line" "$tmp/hook.log")" -eq 2 ]; then
+		pass "hook: once per change, OLD/NEW '$got', exit 3 and the first stderr line logged"
+	else
+		fail hook "runs: '$got'"
+		show hook
+	fi
+	# Slow: killed after the timeout; meanwhile the file follows two more
+	# changes; then one more run with the latest change.
+	echo 5 >"$tmp/hook.sleep"
+	: >"$ho"
+	down hl
+	until_true 10 has "$r" "$P"
+	t0=$(date +%s)
+	up hl
+	until_true 10 nofile "$r" && meanwhile=ok || meanwhile=no
+	down hl
+	until_true 10 has "$r" "$P" && [ -d "$tmp/hook.running" ] && meanwhile2=ok || meanwhile2=no
+	until_true 10 logged hook "killed after 1 s"
+	sleep 1
+	rmdir "$tmp/hook.running" 2>/dev/null
+	until_true 5 sh -c '[ "$(grep -c "killed after" "$1")" -ge 2 ]' - "$tmp/hook.log"
+	got=$(tr '\n' ' ' <"$ho")
+	if [ "$meanwhile/$meanwhile2" = ok/ok ] && logged hook "killed after 1 s" &&
+	    ! grep -q overlap "$ho" && [ "$got" = "[]>[$P] [$P]>[$P] " ] || [ "$got" = "[]>[$P] " ]; then
+		pass "hook: a slow one killed after the timeout, rounds go on meanwhile, never two at once ($got)"
+	else
+		fail hook "slow: rounds meanwhile $meanwhile/$meanwhile2, runs '$got'"
+		show hook 12
+	fi
+	stop_it
+	"$H" -x relative -r "$r" -c "$u/hl" 2>"$tmp/err"
+	[ $? -eq 1 ] && grep -q "^failoverdns-health: -x: not an absolute" "$tmp/err" &&
+	    pass "hook: -x relative: exit 1" || fail hook "-x relative: $(head -1 "$tmp/err")"
+}
+
 # ------------------------------------------------------------ around it
 
 # failoverdns -r reads the file the program wrote (when failoverdns has -r).
@@ -1407,7 +1565,7 @@ t_run_scripts() {
 # HEALTH_TESTS='t_a t_b' runs only those.
 for t in ${HEALTH_TESTS:-t_bad_arguments t_checks t_default_timeout t_unknown t_parallel t_tcp_active \
     t_http_active t_fall_rise t_fail_open t_standby t_all t_file_order t_atomic t_signals \
-    t_renew t_stale t_lock_exits t_unwritable t_tasks t_failoverdns_reads_it t_drain t_unit t_run_scripts}; do
+    t_renew t_stale t_lock_exits t_unwritable t_tasks t_state t_hook t_failoverdns_reads_it t_drain t_unit t_run_scripts}; do
 	$t
 done
 [ $nfail -eq 0 ]
