@@ -22,6 +22,9 @@
 # inside.sh writes /results/booted first, verdict lines to /results/out,
 # and /results/done last.
 
+# Deliberate, so not reported: run is the suite's, rc is for the suite.
+# shellcheck disable=SC2154,SC2034
+
 CACHE=${FAILOVERDNS_CACHE:-/var/cache/failoverdns-test}
 # Bump the suffix when the package list changes.  curl: failoverdns-health
 # and the Depends of the failoverdns package (the container has no network).

@@ -77,8 +77,7 @@ copy() {
 	if command -v git >/dev/null 2>&1 &&
 	    git -C "$top" rev-parse --git-dir >/dev/null 2>&1; then
 		(cd "$top" && git ls-files -z -co --exclude-standard |
-		    xargs -0 tar -cf - --no-recursion) |
-		    tar -xf - -C "$1/failoverdns"
+		    tar --null -T - -cf -) | tar -xf - -C "$1/failoverdns"
 	else
 		(cd "$top" && tar -cf - --exclude=./debian/failoverdns \
 		    --exclude=./debian/.debhelper .) | tar -xf - -C "$1/failoverdns"
@@ -108,6 +107,20 @@ if grep -E '^ *(cc|gcc|[a-z0-9_-]*-gcc) .*-Wshadow .*-D_FORTIFY_SOURCE=2 .*-fsta
 	pass "build: the Makefile's warnings and dpkg-buildflags' hardening (FORTIFY, stack protector, RELRO, BIND_NOW) on one command line"
 else
 	fail "build: the compile line lacks the warnings or the hardening flags"
+fi
+# The program in the .deb: PIE, RELRO, BIND_NOW, stack protector, FORTIFY.
+mkdir -p "$run/x" && dpkg-deb -x "$run/a/$deb" "$run/x"
+x=$run/x/usr/sbin/failoverdns
+if ! command -v readelf >/dev/null 2>&1; then
+	missing "package: readelf (package binutils) is not installed" || :
+elif readelf -h "$x" | grep -q 'Type: *DYN' &&
+    readelf -d "$x" | grep -q 'FLAGS_1.*NOW.*PIE' &&
+    readelf -lW "$x" | grep -q GNU_RELRO &&
+    readelf --dyn-syms -W "$x" | grep -q __stack_chk_fail &&
+    readelf --dyn-syms -W "$x" | grep -q '__[a-z]*printf_chk'; then
+	pass "/usr/sbin/failoverdns: PIE, RELRO, BIND_NOW, stack protector, FORTIFY (readelf)"
+else
+	fail "/usr/sbin/failoverdns: not hardened: $(readelf -d "$x" | grep FLAGS | tr -s ' ' | tr '\n' ' ')"
 fi
 if (cd "$run/a/failoverdns" && debian/rules clean) >"$run/clean.log" 2>&1 &&
     files "$run/a/failoverdns" | diff "$run/a.before" - >"$run/clean.diff"; then
