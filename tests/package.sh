@@ -79,8 +79,10 @@ copy() {
 		(cd "$top" && git ls-files -z -co --exclude-standard |
 		    tar --null -T - -cf -) | tar -xf - -C "$1/failoverdns"
 	else
-		(cd "$top" && tar -cf - --exclude=./debian/failoverdns \
-		    --exclude=./debian/.debhelper .) | tar -xf - -C "$1/failoverdns"
+		# No git (or not ours to read): all of it, then what
+		# dpkg-buildpackage does first, debian/rules clean.
+		(cd "$top" && tar -cf - .) | tar -xf - -C "$1/failoverdns" &&
+		    (cd "$1/failoverdns" && debian/rules clean) >/dev/null 2>&1
 	fi
 }
 # files DIR: every path under DIR, with its type and mode.
