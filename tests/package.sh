@@ -124,6 +124,9 @@ elif readelf -h "$x" | grep -q 'Type: *DYN' &&
 else
 	fail "/usr/sbin/failoverdns: not hardened: $(readelf -d "$x" | grep FLAGS | tr -s ' ' | tr '\n' ' ')"
 fi
+# Control for the clean: the build changed the tree.
+files "$run/a/failoverdns" | diff "$run/a.before" - >/dev/null &&
+    fail "control: the build left no trace in the source tree"
 if (cd "$run/a/failoverdns" && debian/rules clean) >"$run/clean.log" 2>&1 &&
     files "$run/a/failoverdns" | diff "$run/a.before" - >"$run/clean.diff"; then
 	pass "debian/rules clean: the source tree as it was before the build"
@@ -133,14 +136,19 @@ fi
 
 # 2. lintian (this host's; Debian 12's on Debian 12).
 lintian --version | sed 's/^/# /'
-lintian -I --pedantic --fail-on error,warning "$run/a/failoverdns_${ver}_$arch.changes" \
-    >"$run/lintian.out" 2>&1
+lintian -I --pedantic --show-overrides --fail-on error,warning \
+    "$run/a/failoverdns_${ver}_$arch.changes" >"$run/lintian.out" 2>&1
 rc=$?
-grep -v 'running with root privileges' "$run/lintian.out" | sed 's/^/# lintian: /'
+# Control: lintian looked at the binary package (its overrides matched).
+o=$(grep -c '^O: failoverdns: ' "$run/lintian.out")
+[ "$o" -ge 2 ] ||
+    fail "control: lintian matched $o of the binary package's overrides"
+grep -v -e 'running with root privileges' -e '^[NO]: ' "$run/lintian.out" |
+    sed 's/^/# lintian: /'
 e=$(grep -c '^E: ' "$run/lintian.out") w=$(grep -c '^W: ' "$run/lintian.out")
 i=$(grep -c '^I: ' "$run/lintian.out") p=$(grep -c '^P: ' "$run/lintian.out")
 if [ $rc -eq 0 ] && [ "$e$w" = 00 ]; then
-	pass "lintian (source and binary): no errors, no warnings ($i info, $p pedantic)"
+	pass "lintian (source and binary): no errors, no warnings ($i info, $p pedantic; $o overridden, each with its reason)"
 else
 	fail "lintian (source and binary): exit $rc, $e errors, $w warnings"
 fi
@@ -189,6 +197,9 @@ cl=$run/c/failoverdns/debian/changelog
 if (cd "$run/c/failoverdns" && dpkg-buildpackage -us -uc -b) \
     >"$run/c.log" 2>&1 && [ -f "$run/c/$updeb" ]; then
 	pass "dpkg-buildpackage -us -uc -b of $up (the upgrade)"
+	# Control for cmp: another version is another .deb.
+	cmp -s "$run/a/$deb" "$run/c/$updeb" &&
+	    fail "control: cmp finds $deb and $updeb the same"
 else
 	fail "dpkg-buildpackage of $up: $(grep -v '^ *$' "$run/c.log" | tail -n 1)"
 	exit 1
@@ -357,13 +368,15 @@ if systemctl start failoverdns-health.service; then
 	fail "unconfigured: failoverdns-health.service started"
 elif logged failoverdns-health.service "FAILOVERDNS_HEALTH_ARGS is empty in /etc/default/failoverdns-health" "$since"; then
 	# Restart=always tries again: at most StartLimitBurst (5) lines.
-	sleep 7
+	failed() { [ "$(systemctl is-active failoverdns-health.service)" = failed ]; }
+	wait_for 30 failed
 	n=$(journalctl -q --since "$since" -u failoverdns-health.service | grep -c 'FAILOVERDNS_HEALTH_ARGS is empty')
 	note "unconfigured failoverdns-health.service: the line logged $n times, then $(state failoverdns-health.service)"
 	pass "unconfigured: systemctl start failoverdns-health.service fails with the log line"
 else
 	fail "unconfigured: failoverdns-health.service: $(journalctl -q --since "$since" -u failoverdns-health.service | tail -n 1)"
 fi
+systemctl stop failoverdns-health.service
 systemctl reset-failed failoverdns-health.service
 
 # The autopkgtests (debian/tests/control: needs-root, isolation-container:
