@@ -60,8 +60,7 @@
 #define AGE_LIMIT	86400	/* -e, seconds */
 #define TTL_LIMIT	2147483647	/* RFC 2181 8 */
 #define REDIRECT_LIMIT	4096	/* bytes of a redirect file */
-/* What a redirect file says in the log: its addresses, each after a space
- * (redirect_read checks), or why it is unusable. */
+/* A redirect file's addresses in text, or why it is unusable (checked). */
 #define WHY_LIMIT	(2 * ADDR_LIMIT * INET6_ADDRSTRLEN + 1)
 #define STREAM_QUERIES	10000	/* queries on one connection, at most */
 #define STREAM_SECONDS	120	/* seconds of one connection, at most */
@@ -186,12 +185,11 @@ log_vmsg(int priority, const char *fmt, va_list ap)
 	}
 }
 
-/* Logs one line: -v's at LOG_INFO; at LOG_NOTICE a change of what the
- * drain or redirect files say, at LOG_WARNING an error there.  What a
- * process finds at its first query it logs only with -v, or if it is an
- * error and the process may live on (datagrams, -i above 0: log_upto
- * LOG_WARNING): under inetd each TCP connection is a process, and every one
- * would log it again.  After the first query, log_upto is LOG_INFO. */
+/* Logs a line: -v's at LOG_INFO; a change of what the drain or redirect
+ * files say at LOG_NOTICE, an error there at LOG_WARNING.  What a process
+ * finds at its first query it logs only with -v, or if it is an error and
+ * the process may live on (datagrams, -i above 0): under inetd each TCP
+ * connection is a process, and each would log it again (log_upto). */
 static void
 log_msg(int priority, const char *fmt, ...)
 {
@@ -449,7 +447,7 @@ addr_add(struct rrset *set, const char *s)
 		if (memcmp(b, v4_mapped, sizeof(v4_mapped)) == 0)
 			return "IPv4-mapped: give it as an IPv4 address";
 	}
-	/* 0.0.0.0, ::, IPv4 multicast and class E (255.255.255.255), ff00::/8 */
+	/* 0.0.0.0, ::, 224.0.0.0/3 (multicast, class E, broadcast), ff00::/8 */
 	if (memcmp(b, zero, len) == 0 || b[0] >= (f ? 0xff : 224))
 		return "not a unicast address";
 	for (i = 0; i < set[f].count; i++)	/* RDATA: 12 bytes into each RR */
@@ -520,7 +518,8 @@ is_drained(void)
 
 	for (i = 0; i < config.drain_count; i++) {
 		exists = stat(config.drain[i], &st) == 0;
-		error = exists || errno == ENOENT || errno == ENOTDIR ? 0 : errno;
+		error = exists || errno == ENOENT || errno == ENOTDIR ? 0 :
+		    errno;
 		is_drained |= exists || error != 0;
 		if (error != drain_error[i])
 			log_msg(error ? LOG_WARNING : LOG_NOTICE,
@@ -614,9 +613,10 @@ addr_source(void)
 		is_active = redirect.is_active;
 	}
 	if (strcmp(why, redirect.said) != 0) {
-		log_msg(is_error ? LOG_WARNING : LOG_NOTICE, "redirect file %s:%s%s: "
-		    "%sanswering with %s", config.redirect, is_active ? "" : " ",
-		    why, is_error ? "ignored, " : "", is_active ? "them" :
+		log_msg(is_error ? LOG_WARNING : LOG_NOTICE,
+		    "redirect file %s:%s%s: %sanswering with %s",
+		    config.redirect, is_active ? "" : " ", why,
+		    is_error ? "ignored, " : "", is_active ? "them" :
 		    "our own addresses");
 		snprintf(redirect.said, sizeof(redirect.said), "%s", why);
 	}
@@ -1020,7 +1020,7 @@ parse_number(const char *s, long min, long max, long *v)
 static void
 parse_args(int argc, char *argv[])
 {
-	static const char	 numeric[] = "eit";	/* -e, -i, -t */
+	static const char	 nums[] = "eit";	/* -e, -i, -t */
 	static const long	 min[] = { 1, 0, 0 },
 				 max[] = { AGE_LIMIT, IDLE_LIMIT, TTL_LIMIT };
 	const char		*why, *o;
@@ -1033,13 +1033,13 @@ parse_args(int argc, char *argv[])
 	opterr = 0;
 	while ((ch = getopt(argc, argv, "+:d:e:i:n:r:t:v")) != -1) {
 		i = config.ns_count;
-		k = (o = strchr(numeric, ch)) == NULL ? 3 : (size_t)(o - numeric);
+		k = (o = strchr(nums, ch)) == NULL ? 3 : (size_t)(o - nums);
 		if (k < 3 && num[k] != -1)
 			usage("-%c %s: given twice", ch, optarg);
 		else if (k < 3 && parse_number(optarg, min[k], max[k],
 		    &num[k]) == -1)
-			usage("-%c %s: not a number from %ld to %ld", ch, optarg,
-			    min[k], max[k]);
+			usage("-%c %s: not a number from %ld to %ld", ch,
+			    optarg, min[k], max[k]);
 		else if (ch == 'd' && config.drain_count == DRAIN_LIMIT)
 			usage("-d %s: more than %d drain files", optarg,
 			    DRAIN_LIMIT);
