@@ -2081,29 +2081,21 @@ shim(const char *real, const char *path, int flags, va_list ap)
 	return f(path, flags, mode);
 }
 
-int
-open(const char *path, int flags, ...)
-{
-	va_list ap;
-	int r;
-
-	va_start(ap, flags);
-	r = shim("open", path, flags, ap);
-	va_end(ap);
-	return r;
+/* open, and open64 where the headers rename it. */
+#define WRAP(name)						\
+int								\
+name(const char *path, int flags, ...)				\
+{								\
+	va_list ap;						\
+	int r;							\
+								\
+	va_start(ap, flags);					\
+	r = shim(#name, path, flags, ap);			\
+	va_end(ap);						\
+	return r;						\
 }
-
-int
-open64(const char *path, int flags, ...)
-{
-	va_list ap;
-	int r;
-
-	va_start(ap, flags);
-	r = shim("open64", path, flags, ap);
-	va_end(ap);
-	return r;
-}
+WRAP(open)
+WRAP(open64)
 EOF
 	cc -shared -fPIC -o "$pub/open.so" "$pub/open.c" -ldl \
 	    >"$tmp/cc.err" 2>&1 || { why="cc: $(head -n 1 "$tmp/cc.err")"
