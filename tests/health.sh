@@ -19,7 +19,7 @@
 set -u
 cd "$(dirname "$0")/.." || exit 2
 top=$(pwd)
-H=$top/health/failoverdns-health
+H=${FAILOVERDNS_HEALTH:-$top/health/failoverdns-health}
 FDNS=${FAILOVERDNS:-$top/failoverdns}
 PY=/usr/bin/python3
 
@@ -173,7 +173,7 @@ t_bad_arguments() {
 		if [ $rc -eq 1 ] && [ "$(wc -l <"$tmp/err")" -eq 2 ] &&
 		    [ ! -s "$tmp/out" ] &&
 		    case $l1 in "failoverdns-health: $want"*) true ;; *) false ;; esac &&
-		    case $l2 in "failoverdns-health: usage: failoverdns-health [-v] [-S]"*) true ;; *) false ;; esac; then
+		    case $l2 in "failoverdns-health: usage: failoverdns-health [-v] [-S | -a addresses]"*) true ;; *) false ;; esac; then
 			pass "bad arguments: $args: exit 1, '$l1'"
 		else
 			fail "bad arguments: $args" "exit $rc, want 1 and '$want...' then usage; got: $(tr '\n' '/' <"$tmp/err")"
@@ -202,6 +202,10 @@ t_bad_arguments() {
 -p:|$ok -p 198.51.100.2=ftp://127.0.0.1/
 -p:|$ok -p 2001:db8:::2=tcp://127.0.0.1:2
 -S:|-S $ok
+-a: all mode and standby|-S -a 198.51.100.1 $ok -p 198.51.100.2=tcp://127.0.0.1:2
+-a: all mode needs a peer|-a 198.51.100.1 $ok
+-a:|-a 198.51.100 $ok -p 198.51.100.2=tcp://127.0.0.1:2
+-a:|-a 198.51.100.1, $ok -p 198.51.100.2=tcp://127.0.0.1:2
 extra: unexpected|$ok extra
 EOF
 	# A check that cannot run is a start-up error: http:// without curl.
@@ -557,6 +561,95 @@ t_standby() {
 	stop_it
 }
 
+# All mode (-a): every healthy server, own first, then the peers in -p
+# order; own only: no file; nobody up: every server, own first (fail open).
+t_all() {
+	web
+	u=http://127.0.0.1:$port
+	r=$tmp/r.all
+	O=198.51.100.1
+	O6=2001:db8::1
+	up al ap1 ap2
+	start all -a "$O,$O6" -i 0.2 -t 1 -f 1 -u 1 -r "$r" -c "$u/al" \
+	    -p "$P=$u/ap1" -p "$Q,$P6=$u/ap2"
+	if until_true 10 has "$r" "$O $O6 $P $Q $P6"; then
+		pass "all: everybody up: the file lists own first, then the peers in -p order"
+	else
+		fail all "everybody up: want '$O $O6 $P $Q $P6', got '$(cat "$r" 2>&1 | tr '\n' ' ')'"
+		show all
+	fi
+	down ap1
+	if until_true 10 has "$r" "$O $O6 $Q $P6"; then
+		pass "all: first peer down: left out of the file"
+	else
+		fail all "first peer down: got '$(cat "$r" 2>&1 | tr '\n' ' ')'"
+	fi
+	down ap2
+	if until_true 10 nofile "$r" && logged all "all: no peer up: answering with own"; then
+		pass "all: only own up: no file (own addresses)"
+	else
+		fail all "only own up: got '$(cat "$r" 2>&1 | tr '\n' ' ')'"
+	fi
+	up ap2
+	down al
+	if until_true 10 has "$r" "$Q $P6"; then
+		pass "all: local down, second peer up: the file lists only that peer"
+	else
+		fail all "local down: got '$(cat "$r" 2>&1 | tr '\n' ' ')'"
+	fi
+	down ap2
+	if until_true 10 has "$r" "$O $O6 $P $Q $P6" &&
+	    logged all "every server unhealthy: answering with every server"; then
+		pass "all: nobody up: every server, own first (fail open, logged)"
+	else
+		fail all "nobody up: got '$(cat "$r" 2>&1 | tr '\n' ' ')'"
+		show all
+	fi
+	sleep 1
+	n=$(grep -c "every server unhealthy" "$tmp/all.log")
+	[ "$n" -eq 1 ] && pass "all: fail open logged once over several rounds" ||
+	    fail all "fail open logged $n times"
+	up al
+	if until_true 10 nofile "$r"; then
+		pass "all: local back, no peer up: no file"
+	else
+		fail all "local back: got '$(cat "$r" 2>&1 | tr '\n' ' ')'"
+	fi
+	stop_it
+}
+
+# failoverdns answers A and AAAA in the order the file lists them (both
+# orders, so that a sorted answer cannot pass).
+t_file_order() {
+	if [ ! -x "$FDNS" ]; then
+		skip "file order" "$FDNS not built"
+		return
+	fi
+	r=$tmp/r.order
+	askt() {	# $1: qtype byte (1 A, 28 AAAA); the answer as hex bytes
+		printf "\\000\\041\\022\\064\\001\\000\\000\\001\\000\\000\\000\\000\\000\\000\\003www\\007example\\003com\\000\\000\\$1\\000\\001" |
+		    "$FDNS" -r "$r" -n ns1.example.com. www.example.com 198.51.100.1 \
+		    2>"$tmp/fdns.err" | od -An -v -tx1 | tr -s ' \n' '  '
+	}
+	# before A B HEX: A occurs in HEX, and before B
+	before() { awk -v a="$1" -v b="$2" -v h="$3" \
+	    'BEGIN { i = index(h, a); j = index(h, b); exit !(i && j && i < j) }'; }
+	a1='c6 33 64 01'
+	a2='cb 00 71 03'
+	b1='20 01 0d b8 00 00 00 00 00 00 00 00 00 00 00 01'
+	b2='20 01 0d b8 00 00 00 00 00 00 00 00 00 00 00 02'
+	printf '%s\n' 198.51.100.1 203.0.113.3 2001:db8::1 2001:db8::2 >"$r"
+	x=$(askt 001); y=$(askt 034)
+	printf '%s\n' 2001:db8::2 203.0.113.3 2001:db8::1 198.51.100.1 >"$r"
+	x2=$(askt 001); y2=$(askt 034)
+	if before "$a1" "$a2" "$x" && before "$b1" "$b2" "$y" &&
+	    before "$a2" "$a1" "$x2" && before "$b2" "$b1" "$y2"; then
+		pass "failoverdns answers A and AAAA in the file's order (both orders)"
+	else
+		fail "file order" "A: $x / $x2; AAAA: $y / $y2 ($(head -1 "$tmp/fdns.err"))"
+	fi
+}
+
 # ------------------------------------------------------------ the file
 
 # Atomic replacement: while the decision flips, a reader that opens the
@@ -568,6 +661,8 @@ t_atomic() {
 	d=$tmp/atomic
 	mkdir "$d"
 	r=$d/redirect
+	# Whatever the tests before left: local down, ap1 down, ap2 up.
+	down al ap1
 	up ap2
 	start at -i 0.2 -t 1 -f 1 -u 1 -r "$r" -c "$u/al" -p "$P,$P6=$u/ap1" \
 	    -p "$Q=$u/ap2"
@@ -658,6 +753,110 @@ t_signals() {
 			show "sig$sig" 3
 		fi
 	done
+}
+
+# Renewal (issue 17): while the decision stays, the file's modification
+# time advances every round, and is never older than a round plus the
+# timeout; the content and the decision stay.
+t_renew() {
+	web
+	u=http://127.0.0.1:$port
+	r=$tmp/r.renew
+	down nl
+	up np
+	start renew -i 0.2 -t 1 -f 1 -r "$r" -c "$u/nl" -p "$P=$u/np"
+	until_true 10 has "$r" "$P" || { fail renew "control: no file with $P"; show renew; stop_it; return; }
+	prev=0 adv=0 k=0 oldest=0
+	while [ $k -lt 8 ]; do
+		sleep 0.3
+		m=$(stat -c %.9Y "$r" 2>/dev/null) || m=0
+		now=$(date +%s.%N)
+		adv=$(awk -v a="$m" -v b="$prev" -v n="$adv" 'BEGIN { print n + (a > b) }')
+		oldest=$(awk -v a="$m" -v t="$now" -v o="$oldest" 'BEGIN { d = t - a; print (d > o ? d : o) }')
+		prev=$m
+		k=$((k + 1))
+	done
+	n=$(grep -c "redirecting to" "$tmp/renew.log")
+	if [ "$adv" -eq 8 ] && has "$r" "$P" && [ "$n" -eq 1 ] &&
+	    awk -v o="$oldest" 'BEGIN { exit !(o <= 1.2) }'; then
+		pass "renew: the file's mtime advanced at each of 8 looks 0.3 s apart, at most $oldest s old (round + timeout 1.2 s), decision unchanged"
+	else
+		fail renew "mtime advanced $adv of 8 times, oldest $oldest s, $n decisions, file: $(cat "$r" 2>&1)"
+		show renew
+	fi
+	stop_it
+}
+
+# Stopped (SIGSTOP), failoverdns -e stops trusting the file: its own address
+# within maxage + 1 s; SIGCONT: the redirect is back within a round.  Needs
+# the -e of failoverdns (issue 17).
+t_stale() {
+	if [ ! -x "$FDNS" ]; then
+		skip "stale" "$FDNS not built"
+		return
+	fi
+	r=$tmp/r.stale
+	E=4	# at least 3 x (interval + timeout) = 3.6
+	ask1() {	# the first A address failoverdns -e $E -r $r answers
+		printf '\000\041\022\064\001\000\000\001\000\000\000\000\000\000\003www\007example\003com\000\000\001\000\001' |
+		    "$FDNS" -e $E -r "$r" -n ns1.example.com. www.example.com 198.51.100.1 \
+		    2>"$tmp/fdns.err" | od -An -v -tu1 | tr -s ' \n' '  ' |
+		    awk '{ if (NF >= 4) printf "%d.%d.%d.%d", $(NF-3), $(NF-2), $(NF-1), $NF }'
+	}
+	if [ "$(ask1)" != 198.51.100.1 ]; then
+		skip "stale" "failoverdns has no -e: $(head -1 "$tmp/fdns.err")"
+		return
+	fi
+	web
+	u=http://127.0.0.1:$port
+	down xl
+	up xp
+	start stale -i 0.2 -t 1 -f 1 -r "$r" -c "$u/xl" -p "$P=$u/xp"
+	until_true 10 has "$r" "$P"
+	# Control: running, the file stays in force for longer than -e.
+	t0=$(date +%s)
+	ok=1
+	while [ $(($(date +%s) - t0)) -le $((E + 1)) ]; do
+		[ "$(ask1)" = "$P" ] || { ok=0; break; }
+		sleep 0.2
+	done
+	if [ $ok = 1 ]; then
+		pass "stale: running, the file is renewed: $P answered for $((E + 1)) s with -e $E"
+	else
+		fail stale "control: running, the answer became $(ask1) within $((E + 1)) s"
+	fi
+	kill -STOP "$hpid"
+	t0=$(date +%s.%N)
+	i=0 a=
+	while [ $i -lt $(((E + 4) * 10)) ]; do
+		a=$(ask1)
+		[ "$a" = 198.51.100.1 ] && break
+		sleep 0.1
+		i=$((i + 1))
+	done
+	t1=$(date +%s.%N)
+	took=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+	if [ "$a" = 198.51.100.1 ] && awk -v t="$took" -v e=$E 'BEGIN { exit !(t <= e + 1) }'; then
+		pass "stale: failoverdns-health stopped: own address after $took s (-e $E, limit $((E + 1)) s)"
+	else
+		fail stale "stopped: answer '$a' after $took s (limit $((E + 1)) s)"
+	fi
+	kill -CONT "$hpid"
+	t0=$(date +%s.%N)
+	i=0
+	while [ $i -lt 50 ]; do
+		a=$(ask1)
+		[ "$a" = "$P" ] && break
+		sleep 0.1
+		i=$((i + 1))
+	done
+	took=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+	if [ "$a" = "$P" ] && awk -v t="$took" 'BEGIN { exit !(t <= 1.2 + 0.3) }'; then
+		pass "stale: SIGCONT: $P again after $took s (a round: 1.2 s, + 0.3 s of polling)"
+	else
+		fail stale "SIGCONT: answer '$a' after $took s"
+	fi
+	stop_it
 }
 
 # ------------------------------------------------------------ around it
@@ -868,8 +1067,8 @@ t_run_scripts() {
 
 # HEALTH_TESTS='t_a t_b' runs only those.
 for t in ${HEALTH_TESTS:-t_bad_arguments t_checks t_parallel t_tcp_active \
-    t_http_active t_fall_rise t_fail_open t_standby t_atomic t_signals \
-    t_failoverdns_reads_it t_drain t_unit t_run_scripts}; do
+    t_http_active t_fall_rise t_fail_open t_standby t_all t_file_order t_atomic t_signals \
+    t_renew t_stale t_failoverdns_reads_it t_drain t_unit t_run_scripts}; do
 	$t
 done
 [ $nfail -eq 0 ]
