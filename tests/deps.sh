@@ -44,6 +44,9 @@ kresd knot-resolver
 pdns_recursor pdns-recursor
 systemd-nspawn systemd-container
 debootstrap debootstrap
+dpkg-buildpackage dpkg-dev
+dh debhelper
+lintian lintian
 musl-gcc musl-tools
 mandoc mandoc
 clang clang

@@ -800,6 +800,7 @@ t_atomic() {
 	d=$tmp/atomic
 	mkdir "$d"
 	r=$d/redirect
+	# Whatever the tests before left: local down, ap1 down, ap2 up.
 	down al ap1
 	up ap2
 	start at -i 0.2 -t 1 -f 1 -u 1 -r "$r" -c "$u/al" -p "$P,$P6=$u/ap1" \

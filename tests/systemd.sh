@@ -22,25 +22,16 @@ set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 FDNS=${FAILOVERDNS:-$top/failoverdns}
-CACHE=${FAILOVERDNS_CACHE:-/var/cache/failoverdns-test}
-# Bump the suffix when the package list changes.
-PACKAGES=systemd,systemd-sysv,dbus,dnsutils,dnsperf,iproute2,make,man-db
-TREE=$CACHE/bookworm-systemd-1
 EXPOSURE_MAX=0.3
+# The container: CACHE, TREE, container_probe and the rest.
+. "$top/tests/container.sh"
 
 nfail=0
 pass() { echo "pass: $*"; }
 fail() { echo "FAIL: $*"; nfail=$((nfail + 1)); }
 skip() { echo "skip: $*"; }
 
-if [ "$(id -u)" != 0 ]; then
-	skip "systemd: needs root (systemd-nspawn)"
-	exit 0
-fi
-if ! command -v systemd-nspawn >/dev/null 2>&1; then
-	skip "systemd: systemd-nspawn (package systemd-container) is not installed"
-	exit 0
-fi
+container_probe systemd skip
 if [ ! -x "$FDNS" ]; then
 	fail "systemd: $FDNS: no such program (run make first)"
 	exit 1
@@ -52,16 +43,6 @@ do
 		exit 1
 	fi
 done
-
-# Probe: the namespaces systemd-nspawn --private-network makes (network,
-# mount, PID, IPC, UTS) and a loopback it can bring up: CAP_SYS_ADMIN and
-# CAP_NET_ADMIN.  Whether a systemd boots in there is the next probe: the
-# test unit in the container writes /results/booted first.
-if ! err=$(unshare --net --mount --pid --fork --ipc --uts \
-    ip link set lo up 2>&1); then
-	skip "systemd: cannot make the namespaces systemd-nspawn needs (unshare --net --mount --pid --ipc --uts, ip link set lo up; CAP_SYS_ADMIN and CAP_NET_ADMIN): $(echo "$err" | head -n 1)"
-	exit 0
-fi
 
 mkdir -p "$CACHE" || exit 2
 run=$(mktemp -d /tmp/failoverdns-systemd.XXXXXX) || exit 2
@@ -78,44 +59,8 @@ trap 'exit 129' HUP
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# One run at a time on this machine: the tree is built once, and nspawn
-# locks the directory it boots.
-exec 9>"$CACHE/lock"
-if ! flock -w 600 9; then
-	fail "systemd: $CACHE/lock still held after 600 s"
-	exit 1
-fi
-
-# The mirror that apt uses here; Debian's own otherwise.
-mirror() {
-	m=$(sed -n 's/^URIs: *\(http[^ ]*\/debian\/*\)$/\1/p' \
-	    /etc/apt/sources.list.d/*.sources 2>/dev/null | head -n 1)
-	[ -n "$m" ] || m=$(sed -n \
-	    's/^deb  *\(\[[^]]*\] *\)\{0,1\}\(http[^ ]*\/debian\/*\) *bookworm .*/\2/p' \
-	    /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
-	    head -n 1)
-	echo "${m:-http://deb.debian.org/debian}"
-}
-
-if [ ! -f "$TREE/.failoverdns-complete" ]; then
-	if ! command -v debootstrap >/dev/null 2>&1; then
-		skip "systemd: no cached tree and debootstrap is not installed"
-		exit 0
-	fi
-	rm -rf "$TREE.new"
-	echo "# building $TREE (debootstrap, about a minute)"
-	if timeout 900 debootstrap --variant=minbase --include="$PACKAGES" \
-	    bookworm "$TREE.new" "$(mirror)" >"$CACHE/debootstrap.log" 2>&1
-	then
-		touch "$TREE.new/.failoverdns-complete"
-		rm -rf "$TREE"
-		mv "$TREE.new" "$TREE"
-	else
-		fail "systemd: debootstrap failed, see $CACHE/debootstrap.log"
-		tail -n 5 "$CACHE/debootstrap.log" | sed 's/^/# /'
-		exit 1
-	fi
-fi
+container_lock systemd
+container_tree systemd skip
 
 # What make install needs, with the program under test already built (newer
 # than its source, so make does not try to compile in the container).
@@ -171,19 +116,7 @@ close $_ for @s;
 printf "%d %d %d\n", scalar @s, $ok, time - $t0;
 EOF
 
-cat >"$run/t/fdns-test.service" <<'EOF'
-[Unit]
-Description=failoverdns checks
-After=basic.target dbus.socket
-SuccessAction=poweroff
-FailureAction=poweroff
-[Service]
-Type=oneshot
-ExecStart=/bin/bash /t/inside.sh
-StandardOutput=file:/results/debug
-StandardError=inherit
-TimeoutStartSec=360
-EOF
+container_unit 360
 
 # The checks, run by systemd inside the container.  Verdict lines go to
 # /results/out, everything else to /results/debug.
@@ -532,34 +465,6 @@ journalctl --no-pager -u failoverdns.service -u failoverdns.socket -u 'failoverd
 echo done >/results/done
 EOF
 
-rm -f "$run/results/out" "$run/results/done" "$run/results/booted"
-# --volatile=overlay: the cached tree stays as built; --private-network: the
-# container has its own loopback and nothing else; bpf() is allowed so that
-# systemd enforces IPAddressDeny=.  Arguments after the
-# directory go to systemd, which takes them as its kernel command line.
-timeout 420 systemd-nspawn --quiet --boot --register=no --keep-unit \
-    --private-network --volatile=overlay --system-call-filter=bpf \
-    --directory="$TREE" \
-    --bind="$run/results:/results" --bind-ro="$run/src:/src" \
-    --bind-ro="$run/t:/t" \
-    --bind-ro="$run/t/fdns-test.service:/etc/systemd/system/fdns-test.service" \
-    systemd.wants=fdns-test.service </dev/null >"$run/console.log" 2>&1 &
-nspawn_pid=$!
-wait "$nspawn_pid"
-rc=$?
-nspawn_pid=
-
-if [ ! -f "$run/results/booted" ]; then
-	skip "systemd: systemd does not boot in a container here (systemd-nspawn --boot, exit $rc): $(grep -v '^ *$' "$run/console.log" | tail -n 2 | tr '\n' ' ')"
-	exit 0
-fi
-if [ -f "$run/results/out" ]; then
-	cat "$run/results/out"
-	nfail=$((nfail + $(grep -c '^FAIL: ' "$run/results/out")))
-fi
-if [ ! -f "$run/results/done" ]; then
-	fail "systemd: the checks in the container did not finish (nspawn exit $rc)"
-	tail -n 20 "$run/console.log" | sed 's/^/# /'
-	[ -f "$run/results/debug" ] && tail -n 20 "$run/results/debug" | sed 's/^/# /'
-fi
+container_boot 420 --bind-ro="$run/src:/src"
+container_verdict systemd "$rc"
 [ $nfail -eq 0 ]
