@@ -10,7 +10,8 @@
 # connections at once (more than the 200-in-2-s default trigger limit; and
 # the same with that limit, which must fail the socket), both sockets still
 # listening, the service exiting after its idle time and starting on
-# the next query, the drain file, and systemd-analyze security.
+# the next query, the drain file, systemd-analyze security, and
+# failoverdns-health.service writing, renewing and removing its file.
 #
 # The tree is built once (about a minute) into $FAILOVERDNS_CACHE (default
 # /var/cache/failoverdns-test); then a run takes about 50 seconds, most of
@@ -460,6 +461,64 @@ exposure() {
 	done
 }
 exposure "$EXPOSURE_MAX" ""
+
+# failoverdns-health.service: with exec: checks (no network needed: the
+# local one fails, the peer's passes) it writes the redirect file (0644)
+# and the state file in its RuntimeDirectory (0755); after a SIGKILL
+# systemd restarts it; stopped, the directory and the file are gone; a bad
+# argument (exit 1) is not restarted.
+hd=/run/failoverdns-health
+cp /etc/default/failoverdns-health /tmp/health-defaults
+echo 'FAILOVERDNS_HEALTH_ARGS="-i 0.5 -r /run/failoverdns-health/redirect -s /run/failoverdns-health/state.prom -c exec:/bin/false -p 203.0.113.2=exec:/bin/true"' \
+    >/etc/default/failoverdns-health
+health_file() {	# CONTENT: polls (10 s) until the redirect file says CONTENT
+	local i=0
+	until [ "$(cat $hd/redirect 2>/dev/null)" = "$1" ] || [ $i -ge 20 ]; do
+		sleep 0.5
+		i=$((i + 1))
+	done
+	[ "$(cat $hd/redirect 2>/dev/null)" = "$1" ]
+}
+systemctl start failoverdns-health.service
+if health_file 203.0.113.2 && [ "$(stat -c %a $hd/redirect)" = 644 ] &&
+    [ "$(stat -c %a $hd)" = 755 ] &&
+    grep -q '^failoverdns_health_redirecting 1$' $hd/state.prom; then
+	pass "failoverdns-health.service: writes the redirect file (203.0.113.2, 0644) and the state file in /run/failoverdns-health (0755)"
+else
+	fail "failoverdns-health.service: no redirect file: $(systemctl is-active failoverdns-health.service); $(ls -l $hd 2>&1 | tr '\n' ' ')"
+	journalctl --no-pager -u failoverdns-health.service | tail -n 20
+fi
+pid1=$(systemctl show -P MainPID failoverdns-health.service)
+systemctl kill -s KILL failoverdns-health.service
+sleep 3
+pid2=$(systemctl show -P MainPID failoverdns-health.service)
+if [ "$(systemctl show -P NRestarts failoverdns-health.service)" = 1 ] &&
+    [ "$pid2" != "$pid1" ] && [ "$pid2" != 0 ] && health_file 203.0.113.2 &&
+    [ "$(ls $hd | tr '\n' ' ')" = "redirect redirect.lock redirect.work state.prom " ]; then
+	pass "failoverdns-health.service: SIGKILL: restarted (NRestarts 1), the file written again, nothing else left"
+else
+	fail "failoverdns-health.service: SIGKILL: NRestarts $(systemctl show -P NRestarts failoverdns-health.service), PID $pid1 then $pid2, $(ls $hd 2>&1 | tr '\n' ' ')"
+fi
+systemctl stop failoverdns-health.service
+if [ ! -e $hd ]; then
+	pass "failoverdns-health.service: stopped: $hd and the redirect file are gone"
+else
+	fail "failoverdns-health.service: stopped: $(ls -l $hd | tr '\n' ' ')"
+fi
+echo 'FAILOVERDNS_HEALTH_ARGS="-i 0 -r /run/failoverdns-health/redirect -c exec:/bin/true"' \
+    >/etc/default/failoverdns-health
+systemctl start failoverdns-health.service
+sleep 3
+if [ "$(systemctl is-active failoverdns-health.service)" = failed ] &&
+    [ "$(systemctl show -P NRestarts failoverdns-health.service)" = 0 ] &&
+    [ ! -e $hd/redirect ]; then
+	pass "failoverdns-health.service: a bad argument (exit 1): failed, not restarted"
+else
+	fail "failoverdns-health.service: a bad argument: $(systemctl is-active failoverdns-health.service), NRestarts $(systemctl show -P NRestarts failoverdns-health.service)"
+fi
+journalctl --no-pager -u failoverdns-health.service | tail -n 30
+systemctl reset-failed failoverdns-health.service
+cp /tmp/health-defaults /etc/default/failoverdns-health
 
 journalctl --no-pager -u failoverdns.service -u failoverdns.socket -u 'failoverdns-tcp*' | tail -n 50
 echo done >/results/done
