@@ -108,6 +108,10 @@ class H(http.server.BaseHTTPRequestHandler):
             except OSError:
                 pass
             return
+        elif name == "hang":
+            if os.path.exists(os.path.join(flags, "hang")):
+                time.sleep(5)
+            self.send_response(200)
         elif name == "slow12":
             time.sleep(1.2); self.send_response(200)
         elif name == "slow":
@@ -795,6 +799,42 @@ t_file_order() {
 		pass "failoverdns answers A and AAAA in the file's order (both orders)"
 	else
 		fail "file order" "A: $x / $x2; AAAA: $y / $y2 ($(head -1 "$tmp/fdns.err"))"
+	fi
+}
+
+# The detection bound of the man page, fall x max(interval, timeout) +
+# timeout, measured: a local service that hangs (its check takes the whole
+# timeout, so rounds last the timeout, not the interval), and one that is
+# killed (refused at once).  -i 0.2 -t 1 -f 2: bound 3 s (the old
+# formula, fall x interval + timeout, said 1.4 s).
+t_detect() {
+	web
+	u=http://127.0.0.1:$port
+	r=$tmp/r.det
+	rm -f "$tmp/flags/hang"
+	up dp
+	start det -i 0.2 -t 1 -f 2 -u 2 -r "$r" -c "$u/hang" -p "$P=$u/dp"
+	until_true 10 logged det "local service up"
+	t0=$(date +%s.%N)
+	: >"$tmp/flags/hang"
+	until_true 10 has "$r" "$P"
+	hung=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+	rm -f "$tmp/flags/hang"
+	until_true 10 nofile "$r"
+	stop_it
+	web
+	lpid=$webpid
+	start det2 -i 0.2 -t 1 -f 2 -u 2 -r "$r" -c "http://127.0.0.1:$port/dp" -p "$P=$u/dp"
+	until_true 10 logged det2 "local service up"
+	t0=$(date +%s.%N)
+	kill "$lpid"
+	until_true 10 has "$r" "$P"
+	killed=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+	stop_it
+	if awk -v h="$hung" -v k="$killed" 'BEGIN { exit !(h <= 3.2 && k <= 3.2 && h > 1.4) }'; then
+		pass "detect: -i 0.2 -t 1 -f 2: hung ${hung} s, killed ${killed} s to the file (bound 3 s + 0.2 s of polling; hung is above the old 1.4 s)"
+	else
+		fail detect "hung ${hung} s, killed ${killed} s (want both <= 3.2, hung > 1.4)"
 	fi
 }
 
@@ -1526,6 +1566,15 @@ t_unit() {
 	[ "${tm:-0}" -ge $((4 * 66 + 8)) ] 2>/dev/null &&
 	    pass "unit: TasksMax=$tm (4 per check + 8: $(( (tm - 8) / 4 )) checks)" ||
 	    fail unit "TasksMax=$tm: below 4 x 66 + 8"
+	# The shipped examples check a health path, not a port (a hung web
+	# server accepts connections).
+	l=$(grep -e '^FAILOVERDNS_HEALTH_ARGS=' contrib/default/failoverdns-health;
+	    sed -n '/^FAILOVERDNS_HEALTH_ARGS=/,/^\.Ed/p' health/failoverdns-health.8)
+	case $l in
+	*tcp://*) fail unit "a tcp:// check in the shipped defaults or the man page's unit example: $l" ;;
+	*https://*) pass "unit: the shipped defaults and the man page's unit example check https://, not tcp://" ;;
+	*) fail unit "no FAILOVERDNS_HEALTH_ARGS example found" ;;
+	esac
 	grep -q '^PrivateNetwork=yes' contrib/systemd/failoverdns.service &&
 	    pass "unit: failoverdns.service keeps PrivateNetwork=yes" ||
 	    fail unit "failoverdns.service lost PrivateNetwork=yes"
@@ -1574,7 +1623,7 @@ t_run_scripts() {
 
 # HEALTH_TESTS='t_a t_b' runs only those.
 for t in ${HEALTH_TESTS:-t_bad_arguments t_checks t_default_timeout t_unknown t_parallel t_tcp_active \
-    t_http_active t_fall_rise t_fail_open t_standby t_all t_file_order t_atomic t_signals \
+    t_http_active t_fall_rise t_fail_open t_standby t_all t_detect t_file_order t_atomic t_signals \
     t_renew t_stale t_lock_exits t_unwritable t_tasks t_state t_hook t_failoverdns_reads_it t_drain t_unit t_run_scripts}; do
 	$t
 done
