@@ -13,8 +13,9 @@
 # Prints pass:/FAIL:/skip: lines; exits 0 iff nothing failed.  Needs
 # /usr/bin/python3, curl, bash, ss; openssl for the HTTPS checks.
 
-# Deliberate: word splitting of argument lists and of has()'s words.
-# shellcheck disable=SC2015,SC2046,SC2086
+# Deliberate: word splitting of argument lists and of has()'s words; sh -c
+# programs in single quotes; ls of our own directories; printf formats.
+# shellcheck disable=SC2012,SC2015,SC2016,SC2046,SC2059,SC2086
 
 set -u
 cd "$(dirname "$0")/.." || exit 2
@@ -727,34 +728,34 @@ t_all() {
 	if until_true 10 has "$r" "$O $O6 $P $Q $P6"; then
 		pass "all: everybody up: the file lists own first, then the peers in -p order"
 	else
-		fail all "everybody up: want '$O $O6 $P $Q $P6', got '$(cat "$r" 2>&1 | tr '\n' ' ')'"
+		fail all "everybody up: want '$O $O6 $P $Q $P6', got '$({ tr '\n' ' ' <"$r"; } 2>&1)'"
 		show all
 	fi
 	down ap1
 	if until_true 10 has "$r" "$O $O6 $Q $P6"; then
 		pass "all: first peer down: left out of the file"
 	else
-		fail all "first peer down: got '$(cat "$r" 2>&1 | tr '\n' ' ')'"
+		fail all "first peer down: got '$({ tr '\n' ' ' <"$r"; } 2>&1)'"
 	fi
 	down ap2
 	if until_true 10 nofile "$r" && logged all "all: no peer up: answering with own"; then
 		pass "all: only own up: no file (own addresses)"
 	else
-		fail all "only own up: got '$(cat "$r" 2>&1 | tr '\n' ' ')'"
+		fail all "only own up: got '$({ tr '\n' ' ' <"$r"; } 2>&1)'"
 	fi
 	up ap2
 	down al
 	if until_true 10 has "$r" "$Q $P6"; then
 		pass "all: local down, second peer up: the file lists only that peer"
 	else
-		fail all "local down: got '$(cat "$r" 2>&1 | tr '\n' ' ')'"
+		fail all "local down: got '$({ tr '\n' ' ' <"$r"; } 2>&1)'"
 	fi
 	down ap2
 	if until_true 10 has "$r" "$O $O6 $P $Q $P6" &&
 	    logged all "every server unhealthy: answering with every server"; then
 		pass "all: nobody up: every server, own first (fail open, logged)"
 	else
-		fail all "nobody up: got '$(cat "$r" 2>&1 | tr '\n' ' ')'"
+		fail all "nobody up: got '$({ tr '\n' ' ' <"$r"; } 2>&1)'"
 		show all
 	fi
 	sleep 1
@@ -765,7 +766,7 @@ t_all() {
 	if until_true 10 nofile "$r"; then
 		pass "all: local back, no peer up: no file"
 	else
-		fail all "local back: got '$(cat "$r" 2>&1 | tr '\n' ' ')'"
+		fail all "local back: got '$({ tr '\n' ' ' <"$r"; } 2>&1)'"
 	fi
 	stop_it
 }
