@@ -62,6 +62,7 @@ curl curl
 openssl openssl
 flock util-linux
 promtool prometheus
+/usr/bin/prometheus-node-exporter prometheus-node-exporter
 /usr/lib/nagios/plugins/check_tcp monitoring-plugins-basic
 /usr/lib/python3/dist-packages/dns/message.py python3-dnspython
 /etc/ssl/certs/ca-certificates.crt ca-certificates
@@ -72,7 +73,7 @@ promtool prometheus
 # disabled only when this run installed them (a host may use them already).
 servers='bind9 unbound nsd knot knot-resolver pdns-recursor tinydns
 openbsd-inetd xinetd'
-pulled_in='dnsmasq systemd-resolved prometheus'
+pulled_in='dnsmasq systemd-resolved prometheus prometheus-node-exporter'
 
 CACHE=${FAILOVERDNS_CACHE:-/var/cache/failoverdns-test}
 LOG=$CACHE/deps.log

@@ -1324,6 +1324,64 @@ t_state() {
 	    pass "state: -q of a missing file fails"
 }
 
+# As an operator would: node_exporter's textfile collector reads the state
+# file, Prometheus scrapes it every second, and a query shows the end of a
+# redirect within a scrape (+ 1 s) of the file changing.
+promq() {	# promq PORT QUERY: the first value of the instant query
+	curl -s -g "http://127.0.0.1:$1/api/v1/query?query=$2" |
+	    sed -n 's/.*"value":\[[0-9.]*,"\([^"]*\)".*/\1/p'
+}
+t_prometheus() {
+	ne=/usr/bin/prometheus-node-exporter
+	if [ ! -x $ne ] || ! command -v prometheus >/dev/null 2>&1; then
+		need prometheus "prometheus and prometheus-node-exporter are not both installed"
+		return
+	fi
+	web
+	u=http://127.0.0.1:$port
+	d=$tmp/textfile
+	mkdir -p "$d"
+	r=$tmp/r.prom
+	down ml
+	up mp
+	start prom -i 0.2 -t 1 -f 1 -u 1 -r "$r" -s "$d/failoverdns.prom" -c "$u/ml" -p "$P=$u/mp"
+	free_port
+	neport=$port
+	$ne --web.listen-address=127.0.0.1:$neport --collector.disable-defaults \
+	    --collector.textfile --collector.textfile.directory="$d" 2>"$tmp/ne.log" &
+	pids="$pids $!"
+	free_port
+	pport=$port
+	printf 'global:\n  scrape_interval: 1s\nscrape_configs:\n- job_name: ne\n  static_configs:\n  - targets: [\047127.0.0.1:%s\047]\n' \
+	    "$neport" >"$tmp/prom.yml"
+	prometheus --config.file="$tmp/prom.yml" --storage.tsdb.path="$tmp/tsdb" \
+	    --web.listen-address=127.0.0.1:$pport 2>"$tmp/prometheus.log" &
+	pids="$pids $!"
+	i=0
+	while [ $i -lt 200 ] && [ "$(promq "$pport" failoverdns_health_redirecting)" != 1 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	before=$(promq "$pport" failoverdns_health_redirecting)
+	e=$(curl -s "http://127.0.0.1:$neport/metrics" | sed -n 's/^node_textfile_scrape_error //p')
+	up ml
+	until_true 10 nofile "$r"
+	t0=$(date +%s.%N)
+	i=0
+	while [ $i -lt 100 ] && [ "$(promq "$pport" failoverdns_health_redirecting)" != 0 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	took=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+	after=$(promq "$pport" failoverdns_health_redirecting)
+	if [ "$before/$after/$e" = 1/0/0 ] && awk -v t="$took" 'BEGIN { exit !(t <= 2.2) }'; then
+		pass "prometheus: node_exporter reads the state file (no scrape error); a query shows the redirect, and its end $took s after the file went (scrape 1 s)"
+	else
+		fail prometheus "redirecting $before then $after after $took s, textfile scrape error '$e'"
+	fi
+	stop_it
+}
+
 # The hook (-x): once per change, with the old and new addresses, its exit
 # status and first stderr line logged; never two at once; killed after the
 # timeout while the rounds go on; changes meanwhile: one more run after it.
@@ -1631,7 +1689,7 @@ t_run_scripts() {
 # HEALTH_TESTS='t_a t_b' runs only those.
 for t in ${HEALTH_TESTS:-t_bad_arguments t_checks t_default_timeout t_unknown t_parallel t_tcp_active \
     t_http_active t_fall_rise t_fail_open t_standby t_all t_detect t_file_order t_atomic t_signals \
-    t_renew t_stale t_lock_exits t_unwritable t_tasks t_state t_hook t_failoverdns_reads_it t_drain t_unit t_run_scripts}; do
+    t_renew t_stale t_lock_exits t_unwritable t_tasks t_state t_prometheus t_hook t_failoverdns_reads_it t_drain t_unit t_run_scripts}; do
 	$t
 done
 [ $nfail -eq 0 ]
