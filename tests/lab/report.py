@@ -27,7 +27,8 @@ import os
 import re
 import sys
 
-S1, S2 = "198.51.100.11", "198.51.100.12"
+S1, S2 = "198.51.100.211", "203.0.113.12"  # net.sh (issue 16: behind a router)
+OLD = {"198.51.100.11": "s1", "198.51.100.12": "s2"}  # the flat lab before issue 16 (committed runs)
 INTERVAL = 0.2  # the probe's period (run.sh)
 TIMEOUT = 3.0   # when the probe gives up on a query (run.sh PTIMEOUT)
 RESOLVERS = ["unbound", "named", "kresd", "pdns"]
@@ -70,9 +71,9 @@ class Row:
     def kind(self):
         if not self.ok():
             return "fail"
-        if self.addrs == S1:
+        if self.addrs == S1 or OLD.get(self.addrs) == "s1":
             return "s1"
-        if self.addrs == S2:
+        if self.addrs == S2 or OLD.get(self.addrs) == "s2":
             return "s2"
         return "other"
 
@@ -218,7 +219,7 @@ def analyse(d, sc):
         res["t0"] = t0
         dr = d["direct"]
         res["direct"] = dict(dr)
-        res["own"] = dr.get("direct_s1") == S1 and dr.get("direct_s2") == S2
+        res["own"] = dr.get("direct_s1") in (S1, "198.51.100.11") and dr.get("direct_s2") in (S2, "198.51.100.12")
         res["no_redirect"] = dr.get("redirect_s1") == "none" and dr.get("redirect_s2") == "none"
         res["fail_open_logged"] = all(any(s2 == s and "every server unhealthy" in msg
                                           for s2, t, msg in health_log(d)) for s in ("s1", "s2"))
@@ -294,7 +295,7 @@ def fmt_s(v, window=None):
 
 def svg(sc, runs, path, ttl):
     W, LEFT, RIGHT, PANEL, TOP = 900, 150, 20, 84, 72
-    lanes = [("s1", "server1 " + S1.split(".")[-1]), ("s2", "server2 " + S2.split(".")[-1]), ("fail", "failure")]
+    lanes = [("s1", "server1"), ("s2", "server2"), ("fail", "failure")]
     items = [(r, d, a) for r, d, a in runs if d["rows"]]
     H = TOP + PANEL * len(items) + 50
     # x range relative to the main event
