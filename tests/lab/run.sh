@@ -1,13 +1,16 @@
 #!/bin/bash
-# tests/lab/run.sh: the failover lab.  A small internet in network namespaces:
+# tests/lab/run.sh: the failover lab.  A small internet in network namespaces
+# (built by net.sh, shared with users.sh):
 #
-#   root   198.51.100.1   NSD: ".", "com.", "lab."  (fake root; server hosts in lab.)
-#   excom  198.51.100.2   NSD: example.com  (www TTL NS server1.lab. / server2.lab.)
-#   s1     198.51.100.11  failoverdns under udpsvd, answers www.example.com A 198.51.100.11,
-#                         failoverdns-health beside it (checks .11:80, peer .12:80)
-#   s2     198.51.100.12  the same with .12 (peer .11)
-#   res    198.51.100.53  one recursive resolver at a time + the client probe
-#   sw     -              the bridge joining them all
+#   root   198.51.100.1    NSD: ".", "com.", "lab."  (fake root; server hosts in lab.)
+#   excom  198.51.100.2    NSD: example.com  (www TTL NS server1.lab. / server2.lab.)
+#   res    198.51.100.53   one recursive resolver at a time + the client probe
+#   sw     -               the bridge of that LAN (198.51.100.0/25)
+#   rt     .126            the router to the servers' prefixes
+#   s1     198.51.100.211  behind rt (198.51.100.128/25): failoverdns under udpsvd,
+#                          answers www.example.com A 198.51.100.211, failoverdns-health
+#                          beside it (checks its :80, peer's :80)
+#   s2     203.0.113.12    the same behind rt (203.0.113.0/25)
 #
 # Documentation addresses only, no route out of the lab, everything torn down by
 # traps.  For each resolver and scenario: fresh servers, a freshly started
@@ -79,9 +82,8 @@ BACK_SECS=30            # back: how long to watch for the returned server's traf
 POST=$((TTL + 8))       # watch this long after a failure event
 DELAY_MS=150            # geo
 H_INTERVAL=1 H_TIMEOUT=1 H_FALL=2 H_RISE=2      # failoverdns-health -i -t -f -u
+H_MAXAGE=6      # failoverdns -e: 3 x (interval + timeout)
 
-NET=198.51.100
-ROOT=$NET.1 EXCOM=$NET.2 S1=$NET.11 S2=$NET.12 RES=$NET.53
 P=fol$(printf %x $$)    # namespace and interface prefix, unique to this run
 W=$(mktemp -d /tmp/failoverdns-lab.XXXXXX)
 PIDS=$W/pids
@@ -95,163 +97,16 @@ pause() {       # pause SECONDS: a sleep that a signal interrupts at once (for t
 	SLEEP_PID=
 }
 log() { printf "%s lab: %s\n" "$(date +%T.%N | cut -c1-12)" "$*" >&2; }
+. "$HERE/net.sh"      # the network, spawn, killtree, NSD, resolvers
 
-# --- processes: every one we start is recorded, and only those are killed ---
-spawn() {       # spawn NS LOGFILE CMD...: start CMD in namespace NS, echo its PID
-	local ns=$1 lf=$2
-	shift 2
-	ip netns exec "$P$ns" "$@" </dev/null >>"$lf" 2>&1 &
-	echo $! >>"$PIDS"
-	echo $!
-}
-. "$HERE/procs.sh"      # alive, mine, NSINO
-children() {    # children PID: its direct children
-	cat /proc/"$1"/task/*/children 2>/dev/null
-}
-killtree() {    # killtree PID: the process and its direct children (supervised programs), if ours
-	local pid=$1 kids= k
-	mine "$pid" || return 0
-	for k in $(children "$pid"); do
-		mine "$k" && kids="$kids $k"
-	done
-	kill "$pid" $kids 2>/dev/null
-	for _ in $(seq 30); do
-		alive "$pid" || break
-		sleep 0.1
-	done
-	for pid in $pid $kids; do
-		alive "$pid" && kill -9 "$pid" 2>/dev/null
-	done
-	return 0
-}
 cleanup() {
-	local pid ns
 	trap - EXIT INT TERM
 	[ -n "$SLEEP_PID" ] && kill "$SLEEP_PID" 2>/dev/null
-	if [ -s "$PIDS" ]; then
-		while read -r pid; do
-			alive "$pid" && killtree "$pid"
-		done <"$PIDS"
-	fi
-	for ns in sw root excom s1 s2 res; do
-		for pid in $(ip netns pids "$P$ns" 2>/dev/null); do   # a stray one: ours too
-			kill -9 "$pid" 2>/dev/null
-		done
-		ip netns del "$P$ns" 2>/dev/null
-	done
+	net_cleanup
 	rm -rf "$W"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-# --- the network ---
-setup_net() {
-	local h ns addr i=0
-	ip netns add "${P}sw" || return 1
-	ip -n "${P}sw" link add br0 type bridge || return 1
-	ip -n "${P}sw" link set br0 up
-	ip -n "${P}sw" link set lo up
-	for h in root:$ROOT excom:$EXCOM s1:$S1 s2:$S2 res:$RES; do
-		ns=${h%%:*} addr=${h#*:} i=$((i + 1))
-		ip netns add "$P$ns" || return 1
-		NSINO="$NSINO $(stat -L -c %i "/run/netns/$P$ns")"
-		ip netns exec "$P$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-		ip netns exec "$P$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
-		ip link add "${P}a$i" type veth peer name "${P}b$i" || return 1
-		ip link set "${P}a$i" netns "$P$ns"
-		ip link set "${P}b$i" netns "${P}sw"
-		ip -n "$P$ns" link set "${P}a$i" name eth0
-		ip -n "$P$ns" addr add "$addr/24" dev eth0
-		ip -n "$P$ns" link set eth0 up
-		ip -n "$P$ns" link set lo up
-		ip -n "${P}sw" link set "${P}b$i" master br0
-		ip -n "${P}sw" link set "${P}b$i" up
-	done
-	# no default route anywhere: nothing can leave the lab
-	for ns in root excom s1 s2 res; do
-		if ip -n "$P$ns" route show default | grep -q .; then
-			log "namespace $ns has a default route"; return 1
-		fi
-	done
-}
-
-# --- zones and the two NSD servers of the fake internet ---
-nsd_conf() {    # nsd_conf DIR ADDR ZONE:FILE...
-	local d=$1 a=$2 z
-	shift 2
-	cat >"$d/nsd.conf" <<EOF
-server:
-	ip-address: $a
-	port: 53
-	do-ip6: no
-	username: ""
-	chroot: ""
-	zonesdir: "$d"
-	pidfile: "$d/nsd.pid"
-	database: ""
-	zonelistfile: "$d/zone.list"
-	xfrdfile: "$d/xfrd.state"
-	xfrdir: "$d"
-	logfile: "$d/nsd.log"
-	server-count: 1
-	verbosity: 1
-remote-control:
-	control-enable: no
-EOF
-	for z in "$@"; do
-		printf 'zone:\n\tname: "%s"\n\tzonefile: "%s"\n' "${z%%:*}" "${z#*:}" >>"$d/nsd.conf"
-	done
-}
-setup_dns() {
-	mkdir -p "$W/root" "$W/excom"
-	cat >"$W/root/root.zone" <<EOF
-\$TTL 86400
-.		IN SOA a.root.lab. hostmaster.lab. 1 1800 900 604800 86400
-.		IN NS  a.root.lab.
-com.		IN NS  a.root.lab.
-lab.		IN NS  a.root.lab.
-a.root.lab.	IN A   $ROOT
-EOF
-	cat >"$W/root/com.zone" <<EOF
-\$TTL 86400
-com.		IN SOA a.root.lab. hostmaster.lab. 1 1800 900 604800 86400
-com.		IN NS  a.root.lab.
-example.com.	IN NS  ns.example.com.
-ns.example.com.	IN A   $EXCOM
-EOF
-	cat >"$W/root/lab.zone" <<EOF
-\$TTL 3600
-lab.		IN SOA a.root.lab. hostmaster.lab. 1 1800 900 604800 3600
-lab.		IN NS  a.root.lab.
-a.root.lab.	IN A   $ROOT
-server1.lab.	IN A   $S1
-server2.lab.	IN A   $S2
-EOF
-	cat >"$W/excom/example.com.zone" <<EOF
-\$TTL 3600
-example.com.	IN SOA ns.example.com. hostmaster.example.com. 1 1800 900 604800 3600
-example.com.	IN NS  ns.example.com.
-ns		IN A   $EXCOM
-www	$TTL	IN NS  server1.lab.
-www	$TTL	IN NS  server2.lab.
-EOF
-	printf '.\t3600000\tNS\ta.root.lab.\na.root.lab.\t3600000\tA\t%s\n' "$ROOT" >"$W/root.hints"
-	nsd_conf "$W/root" "$ROOT" .:root.zone com.:com.zone lab.:lab.zone
-	nsd_conf "$W/excom" "$EXCOM" example.com.:example.com.zone
-	spawn root "$W/root/out.log" nsd -d -c "$W/root/nsd.conf" >/dev/null
-	spawn excom "$W/excom/out.log" nsd -d -c "$W/excom/nsd.conf" >/dev/null
-	wait_answer root "$ROOT" lab. && wait_answer excom "$EXCOM" example.com.
-}
-wait_answer() { # wait_answer NS SERVER QNAME: until SERVER answers (at most ~10 s)
-	local i
-	for i in $(seq 40); do
-		ip netns exec "$P$1" dig +tries=1 +time=1 +norecurse @"$2" "$3" SOA 2>/dev/null |
-			grep -q 'status: NOERROR' && return 0
-		sleep 0.25
-	done
-	log "no answer from $2 for $3"
-	return 1
-}
 
 # --- server1 / server2 ---
 SRV_PID_s1= SRV_PID_s2= WEB_PID_s1= WEB_PID_s2= NFQ_PID= HEALTH_PID_s1= HEALTH_PID_s2=
@@ -280,7 +135,7 @@ EOF
 		nsd_conf "$d" "$addr" www.example.com.:www.zone
 		eval "SRV_PID_$s=\$(spawn $s \"\$d/dns.log\" nsd -d -c \"\$d/nsd.conf\")"
 	else
-		[ "$HEALTH" = 1 ] && check="-r $d/redirect"
+		[ "$HEALTH" = 1 ] && check="-r $d/redirect -e $H_MAXAGE"
 		eval "SRV_PID_$s=\$(spawn $s \"\$d/dns.log\" udpsvd -l $name $addr 53 \
 			\"\$BIN\" -v -t $ttl -d \"\$d/down\" $check \
 			-n server1.lab -n server2.lab www.example.com $addr)"
@@ -326,7 +181,7 @@ stop_all_servers() {
 		stop_health $s
 		stop_server $s
 		stop_web $s
-		ip -n "$P$s" link set eth0 up
+		link_up $s
 	done
 	if [ -n "$NFQ_PID" ]; then
 		killtree "$NFQ_PID"
@@ -342,82 +197,6 @@ drain() {       # drain s1: failoverdns -d; the NSD stand-in: restart without th
 	else
 		touch "$W/$1/down"
 	fi
-}
-
-# --- resolvers, each from Debian with defaults except: root hints, no DNSSEC ---
-RES_PID=
-start_resolver() {
-	local r=$1 d=$W/res-$1
-	rm -rf "$d"
-	mkdir -p "$d"
-	case $r in
-	unbound)
-		cat >"$d/unbound.conf" <<EOF
-server:
-	interface: $RES
-	access-control: 0.0.0.0/0 allow
-	username: ""
-	chroot: ""
-	directory: "$d"
-	pidfile: "$d/unbound.pid"
-	root-hints: "$W/root.hints"
-	module-config: "iterator"
-	do-daemonize: no
-	use-syslog: no
-	logfile: "$d/unbound.log"
-remote-control:
-	control-enable: no
-EOF
-		RES_PID=$(spawn res "$d/out.log" unbound -d -c "$d/unbound.conf") ;;
-	named)
-		cat >"$d/named.conf" <<EOF
-options {
-	directory "$d";
-	pid-file "$d/named.pid";
-	session-keyfile "$d/session.key";
-	managed-keys-directory "$d";
-	listen-on port 53 { $RES; };
-	listen-on-v6 { none; };
-	recursion yes;
-	allow-query { any; };
-	allow-recursion { any; };
-	dnssec-validation no;
-};
-controls { };
-zone "." { type hint; file "$W/root.hints"; };
-EOF
-		RES_PID=$(spawn res "$d/out.log" named -g -c "$d/named.conf") ;;
-	kresd)
-		cat >"$d/kresd.conf" <<EOF
-log_target('stderr')
-net.listen('$RES', 53, { kind = 'dns' })
-trust_anchors.remove('.')
-modules.load('hints > iterate')
-hints.root({ ['a.root.lab.'] = '$ROOT' })
-cache.open(10 * MB, 'lmdb://$d/cache')
-EOF
-		RES_PID=$(spawn res "$d/out.log" kresd -n -c "$d/kresd.conf" "$d") ;;
-	pdns)
-		: >"$d/recursor.conf"
-		# dont-query: its default list holds the documentation ranges the lab uses
-		RES_PID=$(spawn res "$d/out.log" pdns_recursor --config-dir="$d" --socket-dir="$d" \
-			--daemon=no --write-pid=no --disable-syslog --local-address=$RES \
-			--allow-from=0.0.0.0/0 --hint-file="$W/root.hints" --dnssec=off \
-			--dont-query=) ;;
-	esac
-	# until it answers (priming the root; does not touch www.example.com)
-	local i
-	for i in $(seq 40); do
-		ip netns exec "${P}res" dig +tries=1 +time=1 @$RES lab. SOA 2>/dev/null |
-			grep -q 'status: NOERROR' && return 0
-		sleep 0.25
-	done
-	log "$r does not answer"
-	return 1
-}
-stop_resolver() {
-	[ -n "$RES_PID" ] && killtree "$RES_PID"
-	RES_PID=
 }
 
 # --- one run: fresh servers, fresh resolver, probe, event(s) ---
@@ -458,8 +237,8 @@ run_one() {     # run_one RESOLVER SCENARIO [K]: K-th run of this cell
 		else
 			start_health s2 || return 1
 		fi
-		printf 'h_interval %s\nh_timeout %s\nh_fall %s\nh_rise %s\n' \
-			$H_INTERVAL $H_TIMEOUT $H_FALL $H_RISE >>"$EV"
+		printf 'h_interval %s\nh_timeout %s\nh_fall %s\nh_rise %s\nh_maxage %s\n' \
+			$H_INTERVAL $H_TIMEOUT $H_FALL $H_RISE $H_MAXAGE >>"$EV"
 	fi
 	if [ "$sc" = geo ]; then
 		ip netns exec "${P}s1" iptables-legacy -A OUTPUT -p udp --sport 53 -j NFQUEUE --queue-num 7 ||
@@ -470,6 +249,7 @@ run_one() {     # run_one RESOLVER SCENARIO [K]: K-th run of this cell
 	echo "ttl $ttl" >>"$EV"
 	dur=$((3 * TTL + 5 + POST + TTL + 5 + BACK_SECS))
 	[ "$sc" = standby ] && dur=$((HOLD + 3 * TTL + 5 + POST + 3 * TTL + 5 + 2 * TTL + 8))
+	[ "$sc" = webdies ] && dur=$((dur + H_MAXAGE + 15 + POST))
 	pid=$(spawn res "$W/probe.log" "$PY" "$HERE/probe.py" $RES www.example.com. \
 		$INTERVAL $dur $PTIMEOUT "$CSV")
 	event start
@@ -478,32 +258,33 @@ run_one() {     # run_one RESOLVER SCENARIO [K]: K-th run of this cell
 	dark|stop|drain|webdies|alldown)
 		wait_fresh $((3 * TTL + 5))
 		case $sc in
-		dark) event dark; ip -n "$P$VICTIM" link set eth0 down ;;
+		dark) event dark; link_down $VICTIM ;;
 		stop) event stop; stop_server $VICTIM ;;
 		drain) event drain; drain $VICTIM ;;
 		webdies) event webdies; stop_web $VICTIM ;;
 		alldown) event alldown; kill "$WEB_PID_s1" "$WEB_PID_s2"; stop_web s1; stop_web s2 ;;
 		esac
 		pause $POST
-		[ "$sc" = alldown ] && direct ;;
+		[ "$sc" = alldown ] && direct
+		[ "$sc" = webdies ] && health_stopped $VICTIM ;;
 	standby)        # server2 hands out server1's address; server1 goes dark, comes back
 		pause "$HOLD"
 		wait_fresh $((3 * TTL + 5))
 		echo "victim s1" >>"$EV"        # the one that fails, whatever wait_fresh saw
-		event dark; ip -n "${P}s1" link set eth0 down
+		event dark; link_down s1
 		pause $POST
 		# server1 returns right after the resolver fetched an answer
 		# (from server2), so that no lookup is waiting on server1 as
 		# it returns: a lookup sent while it was dark belongs to the
 		# dark period, not to the return (CI saw one straddle it)
 		wait_fresh $((3 * TTL + 5)) quiet
-		event back; ip -n "${P}s1" link set eth0 up
+		event back; link_up s1
 		pause $((2 * TTL + 8)) ;;       # the limit is TTL + rise x max(interval, timeout) + timeout + 1
 	back)
 		wait_fresh $((3 * TTL + 5))
-		event dark; ip -n "$P$VICTIM" link set eth0 down
+		event dark; link_down $VICTIM
 		pause $((TTL + 5))
-		event back; ip -n "$P$VICTIM" link set eth0 up
+		event back; link_up $VICTIM
 		pause $BACK_SECS ;;
 	esac
 	event end
@@ -517,6 +298,27 @@ run_one() {     # run_one RESOLVER SCENARIO [K]: K-th run of this cell
 	stop_all_servers
 }
 
+asked() {       # asked s1|s2: what that server answers for A now, asked directly
+	local a
+	[ "$1" = s1 ] && a=$S1 || a=$S2
+	ip netns exec "${P}res" dig +short +tries=1 +time=1 +norecurse @$a www.example.com A \
+		2>/dev/null | tr '\n' ' ' | sed 's/ $//'
+}
+health_stopped() {      # health_stopped s1|s2: its failoverdns-health stopped (SIGSTOP), then continued
+	local s=$1 own other v=HEALTH_PID_$1 end
+	[ "$s" = s1 ] && own=$S1 other=$S2 || own=$S2 other=$S1
+	[ "$(asked $s)" = "$other" ] || { echo "hstop_setup $(date +%s.%N)" >>"$EV"; return; }
+	# the redirect file is no longer renewed: failoverdns -e lets it expire
+	event hstop; kill -STOP "${!v}"
+	end=$(($(date +%s) + H_MAXAGE + 10))
+	while [ "$(date +%s)" -lt "$end" ] && [ "$(asked $s)" != "$own" ]; do sleep 0.2; done
+	[ "$(asked $s)" = "$own" ] && echo "hstop_own $(date +%s.%N)" >>"$EV"
+	event hcont; kill -CONT "${!v}"
+	end=$(($(date +%s) + H_INTERVAL + H_TIMEOUT + 10))
+	while [ "$(date +%s)" -lt "$end" ] && [ "$(asked $s)" != "$other" ]; do sleep 0.2; done
+	[ "$(asked $s)" = "$other" ] && echo "hcont_back $(date +%s.%N)" >>"$EV"
+	pause $POST
+}
 direct() {      # what each server answers now, asked directly, and its redirect file
 	local s a
 	for s in s1 s2; do
@@ -567,7 +369,7 @@ esac
 mkdir -p "$OUT/raw" || exit 1
 rm -f "$OUT"/raw/*.csv "$OUT"/raw/*.events "$OUT"/raw/*.servers
 setup_net || { log "network setup failed"; exit 1; }
-setup_dns || { log "DNS setup failed"; exit 1; }
+setup_dns "$TTL" || { log "DNS setup failed"; exit 1; }
 versions >"$OUT/versions.txt"
 status=0
 for r in $RESOLVERS; do

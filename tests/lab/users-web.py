@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """users-web.py: the web service of a lab server for tests/lab/users.sh.
 
-usage: users-web.py ADDR PORT NAME LIFETIME
+usage: users-web.py ADDR[,ADDR...] PORT NAME LIFETIME
 
 Answers every HTTP request with 200 and the body "NAME\\n" (so the client knows
 which server answered), with "Access-Control-Allow-Origin: *" (the browser's
@@ -24,11 +24,14 @@ KEEPALIVE = 75.0
 
 addr, port, name, lifetime = sys.argv[1], int(sys.argv[2]), sys.argv[3], float(sys.argv[4])
 body = (name + "\n").encode()
-lsock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-lsock.bind((addr, port))
-lsock.listen(128)
-lsock.setblocking(False)
+lsocks = []     # one listening socket per address (IPv4 and IPv6: dual-stack cells)
+for a in addr.split(","):
+    ls = socket.socket(socket.AF_INET6 if ":" in a else socket.AF_INET, socket.SOCK_STREAM)
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind((a, port))
+    ls.listen(128)
+    ls.setblocking(False)
+    lsocks.append(ls)
 conns = {}      # socket -> [buffered bytes, last activity]
 stopping = False
 
@@ -68,23 +71,23 @@ def drop(c):
 end = time.time() + lifetime
 while time.time() < end:
     if stopping:
-        if lsock is not None:
-            lsock.close()
-            lsock = None
+        for ls in lsocks:
+            ls.close()
+        lsocks = []
         for c in [c for c, st in conns.items() if not st[0]]:
             drop(c)
         if not conns:
             break
-    rl = list(conns) + ([lsock] if lsock is not None else [])
+    rl = list(conns) + lsocks
     try:
         r, _, _ = select.select(rl, [], [], 0.5)
     except InterruptedError:
         continue
     now = time.time()
     for s in r:
-        if s is lsock:
+        if s in lsocks:
             try:
-                c, _ = lsock.accept()
+                c, _ = s.accept()
             except OSError:
                 continue
             c.setblocking(True)
