@@ -467,6 +467,19 @@ t_unknown() {
 		fail unknown "control: no redirect with curl back"
 		show uk
 	fi
+	# A curl too old for an option (as Debian 11's for -w %{exitcode}):
+	# exit 2.  Unknown again: the down state and the redirect stay.
+	rm -f "$tmp/bin2/curl"
+	printf '#!/bin/sh\necho "curl: option -g: is unknown" >&2\nexit 2\n' >"$tmp/bin2/curl"
+	chmod 755 "$tmp/bin2/curl"
+	up ul
+	if until_true 10 logged uk "local: unknown, state kept (down): .*exit 2" &&
+	    sleep 1 && has "$r" "$P" && ! logged uk "local: up after"; then
+		pass "unknown: a curl that exits 2 (unknown option): the down state and the redirect stay"
+	else
+		fail unknown "old curl: file '$(cat "$r" 2>/dev/null)'"
+		show uk
+	fi
 	stop_it
 }
 
