@@ -18,14 +18,17 @@ py=python3
 /usr/bin/python3 -c 'import dns.message' 2>/dev/null && py=/usr/bin/python3
 $py -c 'import dns.message' 2>/dev/null || skip "python3-dnspython not installed"
 # Probe what run.sh does to build its network: a named network namespace
-# with a bridge, a veth pair moved into it (CAP_SYS_ADMIN, CAP_NET_ADMIN).
+# with a bridge, a veth pair moved into it (CAP_SYS_ADMIN, CAP_NET_ADMIN),
+# and forwarding on in it (the router; a writable /proc/sys, which a
+# container such as systemd-nspawn's does not give).
 ns=fdlp$$
 if ! err=$(ip netns add $ns 2>&1 && ip -n $ns link add br0 type bridge 2>&1 &&
     ip link add ${ns}a type veth peer name ${ns}b 2>&1 &&
-    ip link set ${ns}a netns $ns 2>&1 && ip -n $ns link set lo up 2>&1); then
+    ip link set ${ns}a netns $ns 2>&1 && ip -n $ns link set lo up 2>&1 &&
+    ip netns exec $ns sysctl -qw net.ipv4.ip_forward=1 2>&1); then
 	ip link del ${ns}b 2>/dev/null
 	ip netns del $ns 2>/dev/null
-	skip "cannot build the lab's network (ip netns add, a bridge, a veth pair; CAP_SYS_ADMIN and CAP_NET_ADMIN): $(echo "$err" | head -n 1)"
+	skip "cannot build the lab's network (ip netns add, a bridge, a veth pair, sysctl net.ipv4.ip_forward in a namespace; CAP_SYS_ADMIN, CAP_NET_ADMIN, a writable /proc/sys): $(echo "$err" | head -n 1)"
 fi
 ip link del ${ns}b 2>/dev/null
 ip netns del $ns

@@ -34,6 +34,12 @@ if ! ip -n $ns link add ${ns}a type veth peer name ${ns}b 2>/dev/null; then
 	ip netns del $ns
 	skip "cannot create veth pairs in a network namespace"
 fi
+# The router namespace forwards: a writable /proc/sys (not in a container
+# such as systemd-nspawn's).
+if ! err=$(ip netns exec $ns sysctl -qw net.ipv4.ip_forward=1 2>&1); then
+	ip netns del $ns
+	skip "cannot turn forwarding on in a network namespace (read-only /proc/sys?): $(echo "$err" | head -n 1)"
+fi
 ip netns del $ns
 bin=${FAILOVERDNS:-./failoverdns}
 [ -x "$bin" ] || { echo "FAIL: users lab: $bin not built"; exit 1; }
