@@ -990,9 +990,12 @@ t_renew() {
 		k=$((k + 1))
 	done
 	n=$(grep -c "redirecting to" "$tmp/renew.log")
-	if [ "$adv" -eq 8 ] && has "$r" "$P" && [ "$n" -eq 1 ] &&
+	# Over 8 looks (2.4 s and more, twice the bound) a file that is not
+	# renewed would grow older than a round + the timeout; under load a
+	# look may fall between two renewals, so not every look must advance.
+	if [ "$adv" -ge 4 ] && has "$r" "$P" && [ "$n" -eq 1 ] &&
 	    awk -v o="$oldest" 'BEGIN { exit !(o <= 1.2) }'; then
-		pass "renew: the file's mtime advanced at each of 8 looks 0.3 s apart, at most $oldest s old (round + timeout 1.2 s), decision unchanged"
+		pass "renew: the file's mtime advanced at $adv of 8 looks 0.3 s apart, at most $oldest s old (round + timeout 1.2 s), decision unchanged"
 	else
 		fail renew "mtime advanced $adv of 8 times, oldest $oldest s, $n decisions, file: $(cat "$r" 2>&1)"
 		show renew
