@@ -1,19 +1,25 @@
 # failoverdns: POSIX make.  PREFIX, MANPREFIX and DESTDIR as usual.
+# CPPFLAGS, CFLAGS and LDFLAGS are the builder's (dpkg-buildflags, say):
+# they come after the language standard and warnings of WARNFLAGS, which
+# stay whatever CFLAGS says.
 PREFIX = /usr/local
 SBINDIR = $(PREFIX)/sbin
 MANPREFIX = $(PREFIX)/share/man
 CC = cc
-CFLAGS = -std=c99 -O2 -Wall -Wextra -Wpedantic -Wshadow
+WARNFLAGS = -std=c99 -Wall -Wextra -Wpedantic -Wshadow
+CPPFLAGS =
+CFLAGS = -O2
 LDFLAGS =
 MUSLCC = musl-gcc
 
 all: failoverdns
 
 failoverdns: failoverdns.c
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ failoverdns.c
+	$(CC) $(WARNFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ failoverdns.c
 
 failoverdns-static: failoverdns.c
-	$(MUSLCC) $(CFLAGS) -static -s -Wl,-z,noseparate-code -o $@ failoverdns.c
+	$(MUSLCC) $(WARNFLAGS) $(CPPFLAGS) $(CFLAGS) -static -s \
+	    -Wl,-z,noseparate-code -o $@ failoverdns.c
 
 static: failoverdns-static
 

@@ -10,7 +10,6 @@
  * on nothing but its sockets, never recurses, never answers a response. */
 
 #define _GNU_SOURCE		/* Linux: struct in6_pktinfo, IP_PKTINFO */
-#define __APPLE_USE_RFC_3542	/* macOS: IPV6_RECVPKTINFO (RFC 3542) */
 
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -33,15 +32,16 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Every platform #ifdef lives here.  Linux (glibc, musl) is what is tested;
- * elsewhere a wildcard IPv4 socket replies from the kernel's choice. */
+/* Every platform #ifdef lives here.  Linux (glibc, musl) is what is built
+ * and tested, and all that is claimed: st_mtim and st_ctim are POSIX.1-2008;
+ * elsewhere a wildcard IPv4 socket replies from the kernel's choice and a
+ * queued ICMP error is only cleared by SO_ERROR. */
 #ifdef __linux__
 #define HAVE_IP_PKTINFO
+#define HAVE_MSG_ERRQUEUE
 #endif
-#if defined(__GNUC__) || defined(__clang__)
-#define NORETURN	__attribute__((__noreturn__))
-#else
-#define NORETURN
+#ifndef __GNUC__		/* gcc and clang; other compilers do without */
+#define __attribute__(x)
 #endif
 
 #define HEADER_LEN	12	/* RFC 1035 4.1.1 */
@@ -57,8 +57,11 @@
 #define DRAIN_LIMIT	8	/* -d drain files */
 #define FD_LIMIT	16	/* sockets from LISTEN_FDS */
 #define IDLE_LIMIT	86400	/* -i, seconds */
+#define AGE_LIMIT	86400	/* -e, seconds */
 #define TTL_LIMIT	2147483647	/* RFC 2181 8 */
 #define REDIRECT_LIMIT	4096	/* bytes of a redirect file */
+/* A redirect file's addresses in text, or why it is unusable (checked). */
+#define WHY_LIMIT	(2 * ADDR_LIMIT * INET6_ADDRSTRLEN + 1)
 #define STREAM_QUERIES	10000	/* queries on one connection, at most */
 #define STREAM_SECONDS	120	/* seconds of one connection, at most */
 #define RRSET_LIMIT	(NS_LIMIT * (RR_HEADER_LEN + NAME_LIMIT))
@@ -72,8 +75,7 @@
 enum rcode {
 	RCODE_NOERROR = 0, RCODE_FORMERR = 1, RCODE_NXDOMAIN = 3,
 	RCODE_NOTIMP = 4, RCODE_REFUSED = 5,
-	RCODE_BADVERS = 16,	/* RFC 6891 9: extended, in the OPT RR */
-	RCODE_NONE = 17		/* no reply at all */
+	RCODE_BADVERS = 16, RCODE_NONE = 17	/* RFC 6891 9 (OPT); no reply */
 };
 
 enum qtype {
@@ -126,21 +128,25 @@ struct config {
 	unsigned char	 zone[NAME_LIMIT], ns[NS_LIMIT][NAME_LIMIT];
 	size_t		 zone_len, ns_len[NS_LIMIT], ns_count, drain_count;
 	const char	*ns_text[NS_LIMIT], *drain[DRAIN_LIMIT], *redirect;
-	long		 ttl, idle;
+	long		 ttl, idle, max_age;
 	int		 verbose;
 	struct rrset	 addr[2], ns_set, soa;	/* addr: [0] A, [1] AAAA */
 };
 
-/* The redirect file as last read (st), and its A and AAAA records. */
+/* The version of the redirect file last read (st), what it says (why: its
+ * addresses, or why it is unusable; is_active: it lists one), its A and
+ * AAAA records, and what was logged last (said). */
 struct redirect {
 	struct stat	 st;
-	int		 is_read, is_active, has_error;
+	int		 is_read, is_active, is_error;
+	char		 why[WHY_LIMIT], said[WHY_LIMIT];
 	struct rrset	 addr[2];
 };
 
 static struct config	 config;
 static struct redirect	 redirect;
 static int		 drain_error[DRAIN_LIMIT], log_to_syslog;
+static int		 log_upto = LOG_ERR;
 static unsigned char	 query_buf[TCP_LIMIT];
 static unsigned char	 reply_buf[2 + TCP_LIMIT];	/* TCP length first */
 
@@ -179,36 +185,40 @@ log_vmsg(int priority, const char *fmt, va_list ap)
 	}
 }
 
+/* Logs a line: -v's at LOG_INFO; a change of what the drain or redirect
+ * files say at LOG_NOTICE, an error there at LOG_WARNING.  What a process
+ * finds at its first query it logs only with -v, or if it is an error and
+ * the process may live on (datagrams, -i above 0): under inetd each TCP
+ * connection is a process, and each would log it again (log_upto). */
 static void
 log_msg(int priority, const char *fmt, ...)
 {
 	va_list	 ap;
 
+	if (!config.verbose && priority > log_upto)
+		return;
 	va_start(ap, fmt);
 	log_vmsg(priority, fmt, ap);
 	va_end(ap);
 }
 
 /* Logs and exits with status code.  inetd's "dgram wait" respawns a server
- * that leaves its datagram unread: a pending one on fd 0 is read first. */
-static NORETURN void
+ * that leaves its datagram unread: a pending one on fd 0 is read first (fd
+ * 0 is no socket, or a connection that is about to end, otherwise). */
+static __attribute__((__noreturn__)) void
 fatal(int code, const char *fmt, ...)
 {
-	va_list		 ap;
-	socklen_t	 len = sizeof(int);
-	int		 type;
+	va_list	 ap;
 
 	va_start(ap, fmt);
 	log_vmsg(LOG_ERR, fmt, ap);
 	va_end(ap);
-	if (getsockopt(STDIN_FILENO, SOL_SOCKET, SO_TYPE, &type, &len) == 0 &&
-	    type == SOCK_DGRAM)
-		(void)recv(STDIN_FILENO, query_buf, 1, MSG_DONTWAIT);
+	(void)recv(STDIN_FILENO, query_buf, 1, MSG_DONTWAIT);
 	exit(code);
 }
 
 /* Logs what is wrong with an argument, then the usage line; exits 1. */
-static NORETURN void
+static __attribute__((__noreturn__)) void
 usage(const char *fmt, ...)
 {
 	va_list	 ap;
@@ -216,9 +226,9 @@ usage(const char *fmt, ...)
 	va_start(ap, fmt);
 	log_vmsg(LOG_ERR, fmt, ap);
 	va_end(ap);
-	fatal(1, "usage: failoverdns [-v] [-d drainfile ...] [-r redirectfile] "
-	    "[-i idle] [-t ttl] -n nameserver [-n nameserver ...] name "
-	    "address [address ...]");
+	fatal(1, "usage: failoverdns [-v] [-d drainfile ...] [-r redirectfile "
+	    "[-e maxage]] [-i idle] [-t ttl] -n nameserver [-n nameserver ...] "
+	    "name address [address ...]");
 }
 
 /* Copies n bytes at the reader's offset to dst (skips them if dst is NULL).
@@ -307,8 +317,6 @@ name_equal(const unsigned char *a, const unsigned char *b, size_t len)
 {
 	size_t	 i;
 
-	if (memcmp(a, b, len) == 0)	/* the usual case, and faster */
-		return 1;
 	for (i = 0; i < len; i++)
 		if ((a[i] >= 'A' && a[i] <= 'Z' ? a[i] + 32 : a[i]) !=
 		    (b[i] >= 'A' && b[i] <= 'Z' ? b[i] + 32 : b[i]))
@@ -426,7 +434,8 @@ rr_append(struct rrset *set, unsigned int type, const unsigned char *rdata,
 static const char *
 addr_add(struct rrset *set, const char *s)
 {
-	static const unsigned char v4_mapped[12] = { [10] = 0xff, [11] = 0xff };
+	static const unsigned char v4_mapped[12] = { [10] = 0xff, [11] = 0xff },
+	    zero[16];
 	unsigned char	 b[16];
 	size_t		 i, f = 0, len = 4;
 
@@ -438,6 +447,9 @@ addr_add(struct rrset *set, const char *s)
 		if (memcmp(b, v4_mapped, sizeof(v4_mapped)) == 0)
 			return "IPv4-mapped: give it as an IPv4 address";
 	}
+	/* 0.0.0.0, ::, 224.0.0.0/3 (multicast, class E, broadcast), ff00::/8 */
+	if (memcmp(b, zero, len) == 0 || b[0] >= (f ? 0xff : 224))
+		return "not a unicast address";
 	for (i = 0; i < set[f].count; i++)	/* RDATA: 12 bytes into each RR */
 		if (memcmp(set[f].wire + i * (RR_HEADER_LEN + len) +
 		    RR_HEADER_LEN, b, len) == 0)
@@ -502,102 +514,113 @@ is_drained(void)
 {
 	struct stat	 st;
 	size_t		 i;
-	int		 is_drained = 0, error;
+	int		 is_drained = 0, exists, error;
 
 	for (i = 0; i < config.drain_count; i++) {
-		error = 0;
-		if (stat(config.drain[i], &st) == 0)
-			is_drained = 1;
-		else if (errno != ENOENT && errno != ENOTDIR)
-			is_drained = error = errno;
+		exists = stat(config.drain[i], &st) == 0;
+		error = exists || errno == ENOENT || errno == ENOTDIR ? 0 :
+		    errno;
+		is_drained |= exists || error != 0;
 		if (error != drain_error[i])
-			log_msg(LOG_WARNING, "drain file %s: %s", config.drain[i],
+			log_msg(error ? LOG_WARNING : LOG_NOTICE,
+			    "drain file %s: %s", config.drain[i],
 			    error ? strerror(error) : "can be checked again");
 		drain_error[i] = error;
 	}
-	return is_drained != 0;
+	return is_drained;
 }
 
-/* Reads the redirect file open on fd, as carefully as network input (at
- * most REDIRECT_LIMIT bytes, nothing but addresses), into redirect.addr.
- * Returns NULL, or why the file is ignored. */
-static const char *
+/* Reads the version of the redirect file open on fd as carefully as
+ * network input (at most REDIRECT_LIMIT bytes, nothing but addresses) into
+ * redirect.addr and is_active, and what it says into redirect.why: its
+ * addresses, or why it is unusable, bytes outside printable ASCII as \DDD.
+ * Returns 0, or -1 if it is unusable. */
+static int
 redirect_read(int fd)
 {
-	static char	 text[REDIRECT_LIMIT + 1], why[128];
-	const char	*e;
-	char		*word, *end;
-	size_t		 len = 0;
-	ssize_t		 n = 1;
+	static char	 text[REDIRECT_LIMIT + 1];
+	const char	*e = NULL;
+	char		*why = redirect.why, *word, *end;
+	size_t		 len = 0, i, n = 0, size = sizeof(redirect.why);
+	ssize_t		 r = 1;
 
-	if (!S_ISREG(redirect.st.st_mode))
-		return "not a regular file";
-	while (n != 0 && len < sizeof(text))
-		if ((n = read(fd, text + len, sizeof(text) - len)) > 0)
-			len += (size_t)n;
-		else if (n < 0 && errno != EINTR)
-			return strerror(errno);
-	if (len > REDIRECT_LIMIT || memchr(text, '\0', len) != NULL)
-		return "larger than 4096 bytes, or binary";
-	text[len] = '\0';
 	memset(redirect.addr, 0, sizeof(redirect.addr));
-	for (word = strtok_r(text, " \t\r\n", &end); word != NULL;
+	if (!S_ISREG(redirect.st.st_mode))
+		e = "not a regular file";
+	while (e == NULL && r != 0 && len < sizeof(text))
+		if ((r = read(fd, text + len, sizeof(text) - len)) > 0)
+			len += (size_t)r;
+		else if (r < 0 && errno != EINTR)
+			e = strerror(errno);
+	if (e == NULL && (len > REDIRECT_LIMIT || memchr(text, '\0', len)))
+		e = "larger than 4096 bytes, or binary";
+	text[e == NULL ? len : 0] = '\0';
+	snprintf(why, size, "%s", e != NULL ? e : "no address");
+	for (word = strtok_r(text, " \t\r\n", &end); word != NULL &&
+	    (e = addr_add(redirect.addr, word)) == NULL;
 	    word = strtok_r(NULL, " \t\r\n", &end))
-		if ((e = addr_add(redirect.addr, word)) != NULL) {
-			snprintf(why, sizeof(why), "%.50s: %s", word, e);
-			return why;
-		}
-	redirect.is_active = redirect.addr[0].count + redirect.addr[1].count > 0;
-	log_msg(LOG_NOTICE, "redirect file %s: %zu IPv4, %zu IPv6 addresses: "
-	    "answering with %s", config.redirect, redirect.addr[0].count,
-	    redirect.addr[1].count, redirect.is_active ? "them" : "our own");
-	return NULL;
+		n += n < size ? snprintf(why + n, size - n, " %s", word) : 0;
+	redirect.is_active = e == NULL && n > 0;
+	for (i = 0, n = 0; word != NULL && word[i] != '\0' && i < 50; i++)
+		n += snprintf(why + n, size - n, word[i] > ' ' &&
+		    word[i] < 127 ? "%c" : "\\%03u", (unsigned char)word[i]);
+	if (word != NULL)
+		snprintf(why + n, size - n, ": %s", e);
+	return e == NULL ? 0 : -1;
 }
 
 /* Returns the A and AAAA records to answer with: the redirect file's while
- * it lists an address, else argv's.  The file is stat(2)ed on each query,
- * read again only when its identity, size or times changed (its writer
- * renames a new file over it), and ignored, logged once, if unusable. */
+ * it lists an address and is not older than -e, else argv's.  The file is
+ * stat(2)ed on each query, and each version of it (identity and change
+ * time: its writer renames a new file over it) is opened and read once,
+ * also when that fails.  A change of what it says is logged. */
 static const struct rrset *
 addr_source(void)
 {
 	struct stat	 st;
-	const char	*why = NULL;
-	int		 fd;
+	const char	*why = redirect.why;
+	int		 fd, is_error, is_active = 0;
 
 	if (config.redirect == NULL)
 		return config.addr;
 	if (stat(config.redirect, &st) == -1) {
-		if (errno != ENOENT && errno != ENOTDIR)
-			why = strerror(errno);
-		else if (redirect.is_active)
-			log_msg(LOG_NOTICE, "redirect file %s: gone: answering "
-			    "with our own addresses", config.redirect);
-		redirect.is_read = redirect.is_active = 0;
-	} else if (!redirect.is_read || st.st_dev != redirect.st.st_dev ||
-	    st.st_ino != redirect.st.st_ino ||
-	    st.st_size != redirect.st.st_size ||
-	    st.st_mtim.tv_sec != redirect.st.st_mtim.tv_sec ||
-	    st.st_mtim.tv_nsec != redirect.st.st_mtim.tv_nsec ||
-	    st.st_ctim.tv_sec != redirect.st.st_ctim.tv_sec ||
-	    st.st_ctim.tv_nsec != redirect.st.st_ctim.tv_nsec) {
-		redirect.is_active = redirect.has_error = 0;	/* a new file */
-		fd = open(config.redirect, O_RDONLY | O_NONBLOCK | O_NOCTTY);
-		if (fd == -1 || fstat(fd, &redirect.st) == -1)
-			why = strerror(errno);
-		else {
-			redirect.is_read = 1;
-			why = redirect_read(fd);
+		redirect.is_read = 0;
+		is_error = errno != ENOENT && errno != ENOTDIR;
+		why = is_error ? strerror(errno) : "no file";
+	} else if (config.max_age > 0 &&
+	    time(NULL) - st.st_mtime > config.max_age) {
+		is_error = 1;
+		why = "not renewed within -e seconds";
+	} else {
+		if (!redirect.is_read || st.st_dev != redirect.st.st_dev ||
+		    st.st_ino != redirect.st.st_ino ||
+		    st.st_ctim.tv_sec != redirect.st.st_ctim.tv_sec ||
+		    st.st_ctim.tv_nsec != redirect.st.st_ctim.tv_nsec) {
+			redirect.st = st;
+			redirect.is_active = 0;
+			fd = open(config.redirect, O_RDONLY | O_NONBLOCK |
+			    O_NOCTTY);
+			/* Gone since the stat(2): no file; look again. */
+			redirect.is_read = fd != -1 || errno != ENOENT;
+			snprintf(redirect.why, sizeof(redirect.why), "%s",
+			    redirect.is_read ? strerror(errno) : "no file");
+			redirect.is_error = fd == -1 ? redirect.is_read :
+			    redirect_read(fd) == -1;
+			if (fd != -1)
+				(void)close(fd);
 		}
-		if (fd != -1)
-			(void)close(fd);
-	} else
-		return redirect.is_active ? redirect.addr : config.addr;
-	if (why != NULL && !redirect.has_error)
-		log_msg(LOG_WARNING, "redirect file %s: %s: ignored, answering "
-		    "with our own addresses", config.redirect, why);
-	redirect.has_error = why != NULL;
-	return redirect.is_active ? redirect.addr : config.addr;
+		is_error = redirect.is_error;
+		is_active = redirect.is_active;
+	}
+	if (strcmp(why, redirect.said) != 0) {
+		log_msg(is_error ? LOG_WARNING : LOG_NOTICE,
+		    "redirect file %s:%s%s: %sanswering with %s",
+		    config.redirect, is_active ? "" : " ", why,
+		    is_error ? "ignored, " : "", is_active ? "them" :
+		    "our own addresses");
+		snprintf(redirect.said, sizeof(redirect.said), "%s", why);
+	}
+	return is_active ? redirect.addr : config.addr;
 }
 
 /* Parses an untrusted query into q.  Returns RCODE_NOERROR to answer,
@@ -750,37 +773,30 @@ answer(const unsigned char *msg, size_t len, size_t limit, int is_drained,
 }
 
 /* Answers msg from the files' current state into reply_buf + 2, and with
- * -v logs one line: client, qname, qtype, rcode.  Returns the length. */
+ * -v logs one line: client (peer; "-" if it has no address), qname, qtype,
+ * rcode.  Returns the length. */
 static size_t
 answer_now(const unsigned char *msg, size_t len, size_t limit,
-    const char *client)
+    const struct sockaddr_storage *peer)
 {
 	struct query	 q;
-	char		 name[NAME_LIMIT * 4 + 2], type[16];
+	char		 name[NAME_LIMIT * 4 + 2], type[16], client[64] = "-";
 	int		 drained = is_drained();
 
 	len = answer(msg, len, limit, drained, addr_source(), reply_buf + 2,
 	    &q);
+	log_upto = LOG_INFO;
 	if (!config.verbose)
 		return len;
+	(void)getnameinfo((const struct sockaddr *)peer, sizeof(*peer), client,
+	    sizeof(client), NULL, 0, NI_NUMERICHOST);
 	name_to_text(q.qname, q.qname_len, name, sizeof(name));
-	if (q.qtype < 256 && qtype_name[q.qtype] != NULL)
-		snprintf(type, sizeof(type), "%s", qtype_name[q.qtype]);
-	else
-		snprintf(type, sizeof(type), "TYPE%u", q.qtype);
+	snprintf(type, sizeof(type), "TYPE%u", q.qtype);
 	log_msg(LOG_INFO, "%s %s %s %s%s", client, q.has_question ? name : "-",
-	    q.has_question ? type : "-", rcode_name[q.rcode],
+	    !q.has_question ? "-" : q.qtype < 256 && qtype_name[q.qtype] ?
+	    qtype_name[q.qtype] : type, rcode_name[q.rcode],
 	    q.is_truncated ? " TC" : "");
 	return len;
-}
-
-/* Formats a peer's address for the log, or "-" (AF_UNIX, none). */
-static void
-peer_to_text(const struct sockaddr_storage *ss, char *out, size_t size)
-{
-	if (getnameinfo((const struct sockaddr *)ss, sizeof(*ss), out, size,
-	    NULL, 0, NI_NUMERICHOST) != 0)
-		snprintf(out, size, "-");
 }
 
 static long long
@@ -858,9 +874,10 @@ reply_source(struct msghdr *in, struct cmsghdr *out)
 /* Receives one datagram on fd and sends the reply from the address it was
  * sent to, so a wildcard socket works on a host with several addresses; a
  * socket connected to the client (udpsvd) takes no address.  An error for
- * one datagram is logged (-v) and forgotten, as tinydns does; only a
- * descriptor that is no socket ends the process.  Returns 1 if a datagram
- * was read. */
+ * one datagram is logged (-v) and forgotten, as tinydns does, and one
+ * queued with IP_RECVERR (which keeps poll(2) saying POLLERR) taken off
+ * the queue; only a descriptor that is no socket ends the process.  Returns
+ * 1 if a datagram was read. */
 static int
 serve_datagram(int fd, int is_connected)
 {
@@ -868,16 +885,14 @@ serve_datagram(int fd, int is_connected)
 		struct cmsghdr	 hdr;
 		unsigned char	 buf[256];
 	}			 in_cmsg, out_cmsg;
-	struct sockaddr_storage	 peer;
+	struct sockaddr_storage	 peer = { 0 };	/* AF_UNIX ones have none */
 	struct iovec		 iov = { .iov_base = query_buf,
 				    .iov_len = sizeof(query_buf) };
 	struct msghdr		 m = { .msg_name = &peer, .msg_iov = &iov,
 				    .msg_iovlen = 1, .msg_control = in_cmsg.buf,
 				    .msg_controllen = sizeof(in_cmsg.buf) };
-	char			 client[INET6_ADDRSTRLEN + 16] = "-";
 	ssize_t			 n;
 
-	memset(&peer, 0, sizeof(peer));	/* AF_UNIX peers have no address */
 	m.msg_namelen = sizeof(peer);
 	if ((n = recvmsg(fd, &m, MSG_DONTWAIT)) < 0) {
 		if (errno == EBADF || errno == ENOTSOCK)
@@ -885,11 +900,12 @@ serve_datagram(int fd, int is_connected)
 		if (config.verbose && errno != EAGAIN &&
 		    errno != EWOULDBLOCK && errno != EINTR)
 			log_msg(LOG_INFO, "recvmsg: %s", strerror(errno));
+#ifdef HAVE_MSG_ERRQUEUE	/* IP_RECVERR's queue of ICMP errors */
+		(void)recv(fd, query_buf, 1, MSG_ERRQUEUE | MSG_DONTWAIT);
+#endif
 		return 0;
 	}
-	if (config.verbose)
-		peer_to_text(&peer, client, sizeof(client));
-	if ((iov.iov_len = answer_now(query_buf, n, UDP_LIMIT, client)) == 0)
+	if ((iov.iov_len = answer_now(query_buf, n, UDP_LIMIT, &peer)) == 0)
 		return 1;
 	iov.iov_base = reply_buf + 2;
 	memset(&out_cmsg, 0, sizeof(out_cmsg));
@@ -903,7 +919,8 @@ serve_datagram(int fd, int is_connected)
 }
 
 /* Serves datagrams on the given sockets until none has arrived for -i
- * seconds; with -i 0, until the first one has been read. */
+ * seconds, whatever else poll(2) reports; with -i 0, until the first one
+ * has been read. */
 static void
 serve_datagrams(const int *fds, size_t nfds)
 {
@@ -911,8 +928,11 @@ serve_datagrams(const int *fds, size_t nfds)
 	socklen_t		 len;
 	struct pollfd		 p[FD_LIMIT];
 	int			 is_connected[FD_LIMIT], n, on = 1, got;
+	long long		 idle = config.idle * 1000LL, left = -1,
+				 end = now_ms() + idle;
 	size_t			 i;
 
+	log_upto = idle > 0 ? LOG_WARNING : LOG_ERR;
 	for (i = 0; i < nfds; i++) {
 		p[i].fd = fds[i];
 		p[i].events = POLLIN;
@@ -927,39 +947,39 @@ serve_datagrams(const int *fds, size_t nfds)
 		    (struct sockaddr *)&peer, &len) == 0;
 	}
 	for (;;) {
-		n = poll(p, nfds, config.idle == 0 ? -1 : config.idle * 1000);
-		if (n == 0)
+		if (idle > 0 && (left = end - now_ms()) <= 0)
 			return;
+		n = poll(p, nfds, left > INT_MAX ? INT_MAX : (int)left);
 		if (n < 0 && errno != EINTR)
 			fatal(2, "poll: %s", strerror(errno));
-		for (i = 0, got = 0; n > 0 && i < nfds; i++)
+		for (i = 0, got = 0; n > 0 && i < nfds; i++) {
 			if (p[i].revents & POLLNVAL)
 				fatal(2, "fd %d: not open", p[i].fd);
-			else if (p[i].revents != 0)
+			if (p[i].revents != 0)
 				got |= serve_datagram(p[i].fd,
 				    is_connected[i]);
-		if (got && config.idle == 0)
+		}
+		if (got && idle == 0)
 			return;
+		end = got ? now_ms() + idle : end;
 	}
 }
 
 /* Serves DNS-over-TCP framing (RFC 1035 4.2.2, RFC 7766) on in and out,
- * queries in order.  Closes on EOF, a length shorter than a header, a query
+ * queries in order.  Ends on EOF, a length shorter than a header, a query
  * not in or a reply not out within the idle time (1 s with -i 0), and after
  * STREAM_QUERIES queries or STREAM_SECONDS seconds, so that a few clients
- * cannot hold every connection a supervisor allows. */
+ * cannot hold every connection a supervisor allows; then reads what the
+ * client still sends until it closes, for at most the idle time. */
 static void
 serve_stream(int in, int out)
 {
-	struct sockaddr_storage	 peer;
+	struct sockaddr_storage	 peer = { 0 };	/* a pipe has none */
 	socklen_t		 peer_len = sizeof(peer);
-	char			 client[INET6_ADDRSTRLEN + 16] = "-";
 	long long		 wait, deadline, end;
 	size_t			 len, n;
 
-	if (config.verbose && getpeername(in, (struct sockaddr *)&peer,
-	    &peer_len) == 0)
-		peer_to_text(&peer, client, sizeof(client));
+	(void)getpeername(in, (struct sockaddr *)&peer, &peer_len);
 	wait = config.idle > 0 ? config.idle * 1000LL : 1000;
 	end = now_ms() + STREAM_SECONDS * 1000LL;
 	for (n = 0; n < STREAM_QUERIES; n++) {
@@ -968,14 +988,19 @@ serve_stream(int in, int out)
 		if (io_full(in, reply_buf, 2, deadline, 0) != 1 ||
 		    (len = (size_t)reply_buf[0] << 8 | reply_buf[1]) <
 		    HEADER_LEN || io_full(in, query_buf, len, deadline, 0) != 1)
-			return;
-		if ((len = answer_now(query_buf, len, TCP_LIMIT, client)) == 0)
+			break;
+		if ((len = answer_now(query_buf, len, TCP_LIMIT, &peer)) == 0)
 			continue;
 		reply_buf[0] = len >> 8;
 		reply_buf[1] = len & 0xff;
 		if (io_full(out, reply_buf, len + 2, now_ms() + wait, 1) != 1)
-			return;
+			break;
 	}
+	/* No reset for queries left unread: it would discard replies sent. */
+	(void)shutdown(out, SHUT_WR);
+	for (deadline = now_ms() + wait; io_full(in, query_buf,
+	    sizeof(query_buf), deadline, 0) == 1;)
+		continue;
 }
 
 /* Parses a decimal number within [min, max] into *v.  Returns 0 or -1. */
@@ -995,21 +1020,26 @@ parse_number(const char *s, long min, long max, long *v)
 static void
 parse_args(int argc, char *argv[])
 {
-	const char	*why;
-	size_t		 i, j;
-	long		 ttl = -1, idle = -1, *v;
-	int		 ch;
+	static const char	 nums[] = "eit";	/* -e, -i, -t */
+	static const long	 min[] = { 1, 0, 0 },
+				 max[] = { AGE_LIMIT, IDLE_LIMIT, TTL_LIMIT };
+	const char		*why, *o;
+	size_t			 i, j, k;
+	long			 num[] = { -1, -1, -1 };
+	int			 ch;
 
-	opterr = 0;	/* getopt must not write to fd 2: it may be a socket */
-	while ((ch = getopt(argc, argv, ":d:i:n:r:t:v")) != -1) {
+	/* getopt must not write to fd 2, which may be a socket (":"), and
+	 * must stop at the first operand on glibc as on musl ("+"). */
+	opterr = 0;
+	while ((ch = getopt(argc, argv, "+:d:e:i:n:r:t:v")) != -1) {
 		i = config.ns_count;
-		v = ch == 'i' ? &idle : &ttl;
-		if ((ch == 'i' || ch == 't') && *v != -1)
+		k = (o = strchr(nums, ch)) == NULL ? 3 : (size_t)(o - nums);
+		if (k < 3 && num[k] != -1)
 			usage("-%c %s: given twice", ch, optarg);
-		else if ((ch == 'i' || ch == 't') && parse_number(optarg, 0,
-		    ch == 'i' ? IDLE_LIMIT : TTL_LIMIT, v) == -1)
-			usage("-%c %s: not a number from 0 to %ld", ch, optarg,
-			    ch == 'i' ? IDLE_LIMIT : TTL_LIMIT);
+		else if (k < 3 && parse_number(optarg, min[k], max[k],
+		    &num[k]) == -1)
+			usage("-%c %s: not a number from %ld to %ld", ch,
+			    optarg, min[k], max[k]);
 		else if (ch == 'd' && config.drain_count == DRAIN_LIMIT)
 			usage("-d %s: more than %d drain files", optarg,
 			    DRAIN_LIMIT);
@@ -1021,11 +1051,13 @@ parse_args(int argc, char *argv[])
 			config.redirect = optarg;
 		else if (ch == 'v')
 			config.verbose = 1;
+		else if (ch == 'n' && i == NS_LIMIT)
+			usage("-n %s: more than %d nameservers", optarg,
+			    NS_LIMIT);
 		else if (ch == 'n') {
-			if (i == NS_LIMIT || name_from_text(optarg,
-			    config.ns[i], &config.ns_len[i]) == -1)
-				usage("-n %s: not a valid domain name (at most "
-				    "%d nameservers)", optarg, NS_LIMIT);
+			if (name_from_text(optarg, config.ns[i],
+			    &config.ns_len[i]) == -1)
+				usage("-n %s: not a valid domain name", optarg);
 			for (j = 0; j < i; j++)
 				if (config.ns_len[j] == config.ns_len[i] &&
 				    memcmp(config.ns[j], config.ns[i],
@@ -1034,13 +1066,16 @@ parse_args(int argc, char *argv[])
 			config.ns_text[config.ns_count++] = optarg;
 		} else if (ch == ':')
 			usage("-%c: missing argument", optopt);
-		else if (ch != 'i' && ch != 't')
+		else if (k >= 3)
 			usage("-%c: unknown option", optopt);
 	}
 	argc -= optind;
 	argv += optind;
-	config.ttl = ttl == -1 ? 60 : ttl;
-	config.idle = idle == -1 ? 10 : idle;
+	config.max_age = num[0] == -1 ? 0 : num[0];
+	config.idle = num[1] == -1 ? 10 : num[1];
+	config.ttl = num[2] == -1 ? 60 : num[2];
+	if (config.max_age > 0 && config.redirect == NULL)
+		usage("-e %ld: without -r redirectfile", config.max_age);
 	if (config.ns_count == 0)
 		usage("missing -n nameserver");
 	if (argc < 2)
@@ -1070,11 +1105,10 @@ static size_t
 take_sockets(int *fds, int *type)
 {
 	const char	*pid = getenv("LISTEN_PID"), *n = getenv("LISTEN_FDS");
-	struct stat	 st;
 	socklen_t	 len = sizeof(int);
 	size_t		 i, nfds = 0;
 	long		 v;
-	int		 is_listening;
+	int		 is_listening, t;
 
 	if (pid != NULL && n != NULL && parse_number(pid, 1, LONG_MAX,
 	    &v) == 0 && v == (long)getpid()) {
@@ -1083,12 +1117,12 @@ take_sockets(int *fds, int *type)
 			    FD_LIMIT);
 		for (nfds = 0; nfds < (size_t)v; nfds++)
 			fds[nfds] = 3 + (int)nfds;
-	} else if (fstat(STDIN_FILENO, &st) == -1)
-		fatal(2, "fd 0: %s", strerror(errno));
-	else if (S_ISSOCK(st.st_mode))
+	} else if (getsockopt(STDIN_FILENO, SOL_SOCKET, SO_TYPE, &t, &len) == 0)
 		fds[nfds++] = STDIN_FILENO;
+	else if (errno != ENOTSOCK)
+		fatal(2, "fd 0: %s", strerror(errno));
 	for (i = 0; i < nfds; i++) {
-		if (getsockopt(fds[i], SOL_SOCKET, SO_TYPE, type, &len) == -1)
+		if (getsockopt(fds[i], SOL_SOCKET, SO_TYPE, &t, &len) == -1)
 			fatal(errno == ENOTSOCK ? 1 : 2, "fd %d: %s", fds[i],
 			    strerror(errno));
 		if (getsockopt(fds[i], SOL_SOCKET, SO_ACCEPTCONN,
@@ -1096,9 +1130,11 @@ take_sockets(int *fds, int *type)
 			fatal(1, "fd %d is a listening socket: set Accept=yes "
 			    "in the .socket unit, or \"nowait\" in inetd.conf",
 			    fds[i]);
-		if (*type == SOCK_STREAM && nfds != 1)
-			fatal(1, "LISTEN_FDS: a stream socket must come alone "
-			    "(Accept=yes)");
+		if ((t != SOCK_DGRAM && t != SOCK_STREAM) || (i > 0 &&
+		    t != *type) || (t == SOCK_STREAM && nfds != 1))
+			fatal(1, "fd %d: expected datagram sockets, or one "
+			    "stream socket (Accept=yes)", fds[i]);
+		*type = t;
 	}
 	return nfds;
 }

@@ -64,6 +64,7 @@ cleanup() {
 		cp "$tmp/inetd.pid.saved" /run/inetd.pid 2>/dev/null
 	fi
 	rm -rf "$tmp"
+	[ -n "${pub:-}" ] && rm -rf "$pub"
 }
 trap cleanup EXIT
 trap 'exit 129' HUP
@@ -1620,7 +1621,8 @@ t_drain_up_to_8_files_9th_rejected() {
 }
 
 # A stat(2) error but ENOENT or ENOTDIR (ELOOP, and EACCES when not root)
-# means drained, logged once per change of state.
+# means drained, logged once per change of state (with -v: a pipe is a
+# process that logs what it finds at its first query only with -v).
 t_drain_fails_closed_on_stat_error() {
 	dl=$tmp/drain.loop
 	rm -f "$dl"
@@ -1631,7 +1633,7 @@ t_drain_fails_closed_on_stat_error() {
 		fail "no file: rcodes '$(rcodes)', $(tr '\n' '|' <"$tmp/err")"
 		return; }
 	ln -s "$dl" "$dl"
-	pipe_raw "$s" -d "$dl" $ARGS
+	pipe_raw "$s" -v -d "$dl" $ARGS
 	e=$(grep -cF "$dl" "$tmp/err")
 	[ "$(rcodes)" = "5 5 5" ] && [ "$e" -eq 1 ] || {
 		fail "ELOOP: rcodes '$(rcodes)', $e lines: $(tr '\n' '|' \
@@ -1642,7 +1644,7 @@ t_drain_fails_closed_on_stat_error() {
 	mkdir -p "$tmp/locked"
 	: >"$tmp/locked/down"
 	chmod 0 "$tmp/locked"
-	pipe_raw "$s" -d "$tmp/locked/down" $ARGS
+	pipe_raw "$s" -v -d "$tmp/locked/down" $ARGS
 	e=$(grep -cF "$tmp/locked/down" "$tmp/err")
 	chmod 700 "$tmp/locked"
 	[ "$(rcodes)" = "5 5 5" ] && [ "$e" -eq 1 ] && pass ||
@@ -1955,6 +1957,532 @@ EOF
 )
 	[ "$r" = "10000 in-order 0" ] && pass ||
 	    fail "replies, order, stray bytes: '$r' (exit $rc)"
+}
+
+# ================================================================ issue 17
+# A redirect decision nobody renews expires (-e), and the second review's
+# findings: N1 an unopenable file read once per version, N2 what a new
+# process logs, N3 a queued ICMP error, N4 socket types, N7 options after
+# the operands, N8 no reset at the TCP cap, N9 NOTIMP without OPT, N10 the
+# file gone between stat and open, a second drain error, escaped bytes,
+# N11 addresses that are no unicast, N12 the 17th -n.
+
+# in_reply ADDR: the first parsed reply ($r_msg) holds that IPv4 address.
+in_reply() {
+	h=$(printf %s "$1" | awk -F. '{ printf "%02x %02x %02x %02x", $1, $2, $3, $4 }')
+	case " $r_msg " in
+	*" $h "*) return 0 ;;
+	esac
+	why="$1 not in the reply: $r_msg"
+	return 1
+}
+
+# age_pipe SECONDS-AGO [ARG...]: the file $rf made that old, one A query
+# through the pipe mode with -r $rf and ARGs.
+age_pipe() {
+	touch -d "$1 seconds ago" "$rf"
+	shift
+	pipe_ask "$(q 1 $ZONE 1)" -r "$rf" "$@" $ARGS && rcode_is 0
+}
+
+t_redirect_max_age_pipe() {
+	rf=$tmp/redirect.age
+	printf '%s\n' $R4a >"$rf"
+	age_pipe 3 -e 5 && in_reply $R4a || { fail "3 s old, -e 5: $why"; return; }
+	age_pipe 8 -e 5 && in_reply $V4 || { fail "8 s old, -e 5: $why"; return; }
+	in_reply $R4a && { fail "8 s old, -e 5: the file was used"; return; }
+	age_pipe 100000 && in_reply $R4a || {
+		fail "no -e, a day old: $why"; return; }
+	age_pipe 86000 -e 86400 && in_reply $R4a || {
+		fail "-e 86400: $why"; return; }
+	age_pipe 0 -e 1 && in_reply $R4a || { fail "-e 1: $why"; return; }
+	bad_args '-e' -e 5 $ARGS && bad_args '-e 0' -r "$rf" -e 0 $ARGS &&
+	    bad_args '-e 86401' -r "$rf" -e 86401 $ARGS &&
+	    bad_args '-e 6' -r "$rf" -e 5 -e 6 $ARGS &&
+	    bad_args '-e x' -r "$rf" -e x $ARGS && pass || fail
+}
+
+# A long-lived process notices the ageing of an unchanged file by itself,
+# logs it once, and once more when the file is fresh again.
+t_redirect_max_age_long_lived() {
+	redirect_server -e 2 || { fail; return; }
+	got A $V4 || { fail "no file: $why"; return; }
+	put_redirect "$R4a\n"
+	got A $R4a || { fail "fresh: $why"; return; }
+	sleep 3
+	got A $V4 && got A $V4 || { fail "3 s later, -e 2: $why"; return; }
+	touch "$rf"
+	got A $R4a || { fail "touched: $why"; return; }
+	s=$(grep -c 'not renewed' "$log")
+	f=$(grep -c 'answering with them' "$log")
+	[ "$s" -eq 1 ] && [ "$f" -eq 2 ] && pass ||
+	    fail "$s 'not renewed' and $f 'answering with them' lines: $(tr '\n' '|' <"$log")"
+}
+
+# pub_dir: a directory every user can reach, for a server run as nobody.
+pub_dir() {
+	[ -n "${pub:-}" ] && [ -d "$pub" ] && return 0
+	pub=$(mktemp -d /tmp/failoverdns-test-pub.XXXXXX) || return 1
+	chmod 755 "$pub"
+}
+
+# as_nobody: FDNS becomes a wrapper that runs it as nobody when we are
+# root (so that a mode 0600 file cannot be opened), else as it is; real
+# is the old FDNS.  Needs pub_dir.
+as_nobody() {
+	real=$FDNS
+	pre=
+	if [ "$(id -u)" = 0 ]; then
+		need setpriv || return 1
+		pre="setpriv --reuid=65534 --regid=65534 --clear-groups"
+	fi
+	printf '#!/bin/sh\n%s exec %s"%s" "$@"\n' "${1:-}" "$pre " "$real" \
+	    >"$pub/as-nobody"
+	chmod 755 "$pub/as-nobody"
+	FDNS=$pub/as-nobody
+}
+
+# open_shim: builds $pub/open.so: it notes each open of $SHIM_PATH in
+# $SHIM_LOG, and with SHIM_ENOENT=1 fails the first one with ENOENT.
+open_shim() {
+	command -v cc >/dev/null 2>&1 || { why="no cc"; return 1; }
+	[ -f "$pub/open.so" ] && return 0
+	cat >"$pub/open.c" <<'EOF'
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int nopen;
+
+static int
+shim(const char *real, const char *path, int flags, va_list ap)
+{
+	int (*f)(const char *, int, ...) = (int (*)(const char *, int, ...))
+	    dlsym(RTLD_NEXT, real);
+	const char *p = getenv("SHIM_PATH"), *l = getenv("SHIM_LOG");
+	mode_t mode = (flags & O_CREAT) ? va_arg(ap, mode_t) : 0;
+	FILE *o;
+
+	if (p != NULL && strcmp(path, p) == 0) {
+		if (l != NULL && (o = fopen(l, "a")) != NULL) {
+			fputs("open\n", o);
+			fclose(o);
+		}
+		if (nopen++ == 0 && getenv("SHIM_ENOENT") != NULL) {
+			errno = ENOENT;
+			return -1;
+		}
+	}
+	return f(path, flags, mode);
+}
+
+/* open, and open64 where the headers rename it. */
+#define WRAP(name)						\
+int								\
+name(const char *path, int flags, ...)				\
+{								\
+	va_list ap;						\
+	int r;							\
+								\
+	va_start(ap, flags);					\
+	r = shim(#name, path, flags, ap);			\
+	va_end(ap);						\
+	return r;						\
+}
+WRAP(open)
+WRAP(open64)
+EOF
+	cc -shared -fPIC -o "$pub/open.so" "$pub/open.c" -ldl \
+	    >"$tmp/cc.err" 2>&1 || { why="cc: $(head -n 1 "$tmp/cc.err")"
+		return 1; }
+	chmod 755 "$pub/open.so"
+}
+
+# N1: a file that exists but cannot be opened is opened once per version:
+# 1000 queries, one open, one line (pipe mode, -v: see N2).
+t_redirect_unopenable_opened_once() {
+	need /usr/bin/python3 || { fail; return; }
+	pub_dir && open_shim || { skip "open shim: $why"; return; }
+	rf=$pub/redirect
+	printf '%s\n' $R4a >"$rf"
+	chmod 644 "$rf"
+	/usr/bin/python3 - 1000 $ZONE >"$pub/many" <<'EOF'
+import struct, sys
+n, zone = int(sys.argv[1]), sys.argv[2]
+name = b"".join(bytes([len(l)]) + l.encode() for l in zone.split(".")) + b"\0"
+out = bytearray()
+for i in range(1, n + 1):
+    m = struct.pack(">6H", i, 0, 1, 0, 0, 0) + name + struct.pack(">2H", 1, 1)
+    out += struct.pack(">H", len(m)) + m
+sys.stdout.buffer.write(out)
+EOF
+	as_nobody "LD_PRELOAD=$pub/open.so SHIM_PATH=$rf SHIM_LOG=$pub/opens" ||
+	    { fail; return; }
+	: >"$pub/opens"
+	chmod 666 "$pub/opens"
+	# Control: readable, the file is used.
+	pipe_ask "$(q 1 $ZONE 1)" -r "$rf" $ARGS && rcode_is 0 && in_reply $R4a
+	ok=$?
+	FDNS=$real
+	# A static or sanitizer build does not take an LD_PRELOAD shim.
+	[ "$(cat "$pub/opens" 2>/dev/null)" = open ] || {
+		skip "the binary does not take the shim: $(head -c 200 "$tmp/err")"
+		return; }
+	[ $ok -eq 0 ] || { fail "readable: $why"; return; }
+	FDNS=$pub/as-nobody
+	chmod 600 "$rf"
+	[ "$(id -u)" = 0 ] || chmod 0 "$rf"
+	: >"$pub/opens"
+	# shellcheck disable=SC2002
+	cat "$pub/many" | timeout 20 "$FDNS" -v -r "$rf" $ARGS \
+	    >"$tmp/out" 2>"$tmp/err"
+	FDNS=$real
+	[ -s "$tmp/out" ] || { fail "no reply: $(head -c 300 "$tmp/err")"
+		return; }
+	o=$(grep -c open "$pub/opens")
+	l=$(grep -cF "$rf" "$tmp/err")
+	[ "$o" -eq 1 ] && [ "$l" -eq 1 ] && pass ||
+	    fail "$o opens, $l lines for 1000 queries: $(grep -F "$rf" "$tmp/err" | head -n 2 | tr '\n' '|')"
+}
+
+# N2: a state a process finds at its first query is not logged by every
+# new process (pipe, TCP connection) without -v; with -v it is; a
+# long-lived UDP process logs an error once.
+t_state_not_logged_by_each_new_process() {
+	dl=$tmp/drain.n2
+	rm -f "$dl"
+	ln -s "$dl" "$dl"
+	rf=$tmp/redirect.n2
+	printf '%s\n' $R4a >"$rf"
+	for k in 1 2 3; do
+		pipe_ask "$(q 1 $ZONE 1)" -d "$dl" $ARGS && rcode_is 5 || {
+			fail "ELOOP drain, pipe $k: $why"; return; }
+		[ -s "$tmp/err" ] && { fail "pipe $k logged: $(cat "$tmp/err")"
+			return; }
+		pipe_ask "$(q 1 $ZONE 1)" -r "$rf" $ARGS && in_reply $R4a || {
+			fail "redirect, pipe $k: $why"; return; }
+		[ -s "$tmp/err" ] && { fail "pipe $k logged: $(cat "$tmp/err")"
+			return; }
+	done
+	pipe_ask "$(q 1 $ZONE 1)" -v -d "$dl" $ARGS && rcode_is 5 &&
+	    [ "$(grep -c "$dl" "$tmp/err")" -eq 1 ] || {
+		fail "-v: $why: $(tr '\n' '|' <"$tmp/err")"; return; }
+	free_port
+	serve tcp 127.0.0.1 -- -i 2 -r "$rf" $ARGS || { fail; return; }
+	for k in 1 2 3; do
+		ask @127.0.0.1 +tcp $ZONE A && expect NOERROR aa &&
+		    has ANSWER "$ZONE. 60 IN A $R4a" || {
+			fail "TCP $k: $why"; return; }
+	done
+	grep -q "redirect file" "$log" && {
+		fail "TCP logged: $(grep "redirect file" "$log")"; return; }
+	free_port
+	serve udp 127.0.0.1 -- -i 30 -d "$dl" $ARGS || { fail; return; }
+	for k in 1 2 3; do
+		ask @127.0.0.1 $ZONE A && expect REFUSED || {
+			fail "UDP $k: $why"; return; }
+	done
+	rm -f "$dl"
+	[ "$(grep -c "drain file $dl" "$log")" -eq 1 ] && pass ||
+	    fail "long-lived UDP: $(tr '\n' '|' <"$log")"
+}
+
+# N3: a datagram socket with IP_RECVERR and an ICMP error queued: the
+# process answers, then exits after -i 1 without spinning (CPU time well
+# below the 1 s it waited).
+t_udp_queued_icmp_error_no_spin() {
+	need /usr/bin/python3 || { fail; return; }
+	r=$(/usr/bin/python3 - "$FDNS" $ARGS <<'EOF' 2>&1
+import os, select, socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 0))
+addr = s.getsockname()
+s.setsockopt(socket.IPPROTO_IP, 11, 1)          # IP_RECVERR
+closed = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+closed.bind(("127.0.0.1", 0))
+port = closed.getsockname()[1]
+closed.close()
+s.sendto(b"x", ("127.0.0.1", port))             # ICMP port unreachable
+time.sleep(0.2)
+p = select.poll()
+p.register(s, select.POLLIN)
+ev = p.poll(0)
+if not ev or not ev[0][1] & select.POLLERR:
+    print("setup: no POLLERR queued: %r" % ev)
+    sys.exit(0)
+pid = os.fork()
+if pid == 0:
+    os.dup2(s.fileno(), 0)
+    os.execv(sys.argv[1], [sys.argv[1], "-i", "1"] + sys.argv[2:])
+s.close()
+c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+c.settimeout(2)
+q = bytes.fromhex("123401000001000000000000037777770765"
+                  "78616d706c6503636f6d0000010001")
+t0 = time.time()
+time.sleep(0.2)
+c.sendto(q, addr)
+try:
+    answered = c.recv(512)[:2] == b"\x12\x34"
+except socket.timeout:
+    answered = False
+status = None
+while time.time() - t0 < 6:
+    w, st, ru = os.wait4(pid, os.WNOHANG)
+    if w == pid:
+        status = st
+        break
+    time.sleep(0.05)
+if status is None:
+    os.kill(pid, 9)
+    w, st, ru = os.wait4(pid, 0)
+cpu = ru.ru_utime + ru.ru_stime
+print("answered" if answered else "unanswered",
+      "exited" if status is not None else "hung",
+      "cpu %.2f" % cpu, "spin" if cpu > 0.5 else "idle")
+EOF
+)
+	case $r in
+	setup:*) skip "$r"; return ;;
+	"answered exited cpu "*" idle") pass ;;
+	*) fail "$r" ;;
+	esac
+}
+
+# N4: LISTEN_FDS must be datagram sockets, or one stream socket: a
+# SOCK_SEQPACKET beside a datagram socket, or alone, is a usage error.
+t_listen_fds_other_socket_types_rejected() {
+	need /usr/bin/python3 || { fail; return; }
+	for mix in "dgram dgram" "dgram seqpacket" "seqpacket" "dgram stream"; do
+		r=$(/usr/bin/python3 - "$FDNS" "$mix" $ARGS <<'EOF' 2>"$tmp/err"
+import fcntl, os, socket, sys
+kinds = {"dgram": socket.SOCK_DGRAM, "seqpacket": socket.SOCK_SEQPACKET}
+chosen, keep = [], []
+for k in sys.argv[2].split():
+    if k == "stream":       # a connected stream socket, as Accept=yes
+        a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        chosen.append(a)
+        keep.append(b)
+    else:
+        chosen.append(socket.socket(socket.AF_UNIX, kinds[k]))
+pid = os.fork()
+if pid == 0:
+    high = [fcntl.fcntl(s.fileno(), fcntl.F_DUPFD, 100) for s in chosen]
+    for i, fd in enumerate(high):
+        os.dup2(fd, 3 + i)
+    os.dup2(os.open("/dev/null", os.O_RDWR), 0)
+    os.environ["LISTEN_PID"] = str(os.getpid())
+    os.environ["LISTEN_FDS"] = str(len(chosen))
+    os.execv(sys.argv[1], [sys.argv[1], "-i", "1"] + sys.argv[3:])
+w, st = os.waitpid(pid, 0)
+print(os.WEXITSTATUS(st) if os.WIFEXITED(st) else "signal")
+EOF
+)
+		case "$mix:$r" in
+		"dgram dgram:0") ;;
+		"dgram dgram:"*) fail "two datagram sockets: exit '$r'"; return ;;
+		*:1) ;;
+		*) fail "$mix: exit '$r', not 1: $(head -c 300 "$tmp/err")"
+			return ;;
+		esac
+	done
+	pass
+}
+
+# N7: options after the operands are operands, with glibc as with musl.
+t_options_after_operands_are_operands() {
+	pipe_ask "$(q 1 $ZONE 1)" -v -n $NS1 $ZONE $V4 && rcode_is 0 || {
+		fail "control: $why"; return; }
+	bad_args '-v' -n $NS1 $ZONE $V4 -v || { fail "$FDNS: $why"; return; }
+	if ! command -v musl-gcc >/dev/null 2>&1; then
+		[ -n "${FAILOVERDNS_CI:-}" ] && { fail "no musl-gcc"; return; }
+		skip "musl-gcc (package musl-tools) is not installed"
+		return
+	fi
+	musl-gcc -std=c99 -O2 -static -o "$tmp/fdns-musl" failoverdns.c \
+	    2>"$tmp/cc.err" || { fail "musl build: $(head -n 2 "$tmp/cc.err")"
+		return; }
+	real=$FDNS
+	FDNS=$tmp/fdns-musl
+	pipe_ask "$(q 1 $ZONE 1)" -v -n $NS1 $ZONE $V4 && rcode_is 0 &&
+	    bad_args '-v' -n $NS1 $ZONE $V4 -v && ok=1 || ok=
+	FDNS=$real
+	[ -n "$ok" ] && pass || fail "musl: $why"
+}
+
+# N8: a TCP connection closed at the 10000-query cap while more queries
+# are queued: every one of the 10000 replies arrives, then a clean end.
+t_tcp_cap_loses_no_reply() {
+	need /usr/bin/python3 || { fail; return; }
+	main_tcp || { fail; return; }
+	r=$(/usr/bin/python3 - "$port" 10400 $ZONE <<'EOF' 2>&1
+import socket, struct, sys, threading
+port, n, zone = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+name = b"".join(bytes([len(l)]) + l.encode() for l in zone.split(".")) + b"\0"
+data = bytearray()
+for i in range(n):
+    m = struct.pack(">6H", i % 65536, 0, 1, 0, 0, 0) + name + struct.pack(">2H", 1, 1)
+    data += struct.pack(">H", len(m)) + m
+s = socket.create_connection(("127.0.0.1", port), timeout=20)
+def send():
+    try:
+        s.sendall(data)
+    except OSError:
+        pass
+t = threading.Thread(target=send)
+t.start()
+got, end = bytearray(), "eof"
+try:
+    while True:
+        c = s.recv(65536)
+        if not c:
+            break
+        got += c
+except ConnectionResetError:
+    end = "reset"
+except socket.timeout:
+    end = "timeout"
+t.join(5)
+i = k = 0
+while i + 2 <= len(got):
+    l = struct.unpack(">H", got[i:i + 2])[0]
+    if i + 2 + l > len(got):
+        break
+    k += 1
+    i += 2 + l
+print(k, end)
+EOF
+)
+	[ "$r" = "10000 eof" ] && pass || fail "replies, end: '$r'"
+}
+
+# N9: NOTIMP is built from the header alone (the opcode is checked before
+# the counts): no question and no OPT, as NSD answers (docs/conformance.md).
+t_notimp_carries_no_opt() {
+	m="$(hdr 7 $((2 << 11)) 1 0 0 1)$(question $ZONE 1)$(opt)"
+	pipe_ask "$m" && rcode_is 4 && [ "$r_qd" -eq 0 ] && [ "$r_ar" -eq 0 ] &&
+	    [ "$r_op" -eq 2 ] && pass || fail "${why:-qd $r_qd ar $r_ar op $r_op}"
+}
+
+# N10: a file removed between the stat and the open is no error (no line),
+# and is read at the next query.
+t_redirect_gone_before_open_not_logged() {
+	pub_dir && open_shim || { skip "open shim: $why"; return; }
+	as_nobody "LD_PRELOAD=$pub/open.so SHIM_PATH=$pub/redirect.g SHIM_LOG=$pub/opens.g SHIM_ENOENT=1" ||
+	    { fail; return; }
+	rf=$pub/redirect.g
+	rm -f "$rf"
+	: >"$pub/opens.g"
+	chmod 666 "$pub/opens.g"
+	free_port
+	serve udp 127.0.0.1 -- -i 30 -r "$rf" $ARGS
+	ok=$?
+	FDNS=$real
+	[ $ok -eq 0 ] || { fail; return; }
+	got A $V4 || {
+		grep -q 'ASan\|Sanitizer' "$log" &&
+		    skip "the binary does not take the shim: $(grep -m 1 'ASan\|Sanitizer' "$log")" ||
+		    fail "no file: $why"
+		return; }
+	put_redirect "$R4a\n"
+	chmod 644 "$rf"
+	got A $V4 || { fail "open fails with ENOENT: $why"; return; }
+	[ -s "$pub/opens.g" ] || { skip "the shim is not taken"; return; }
+	got A $R4a || { fail "next query: $why"; return; }
+	grep -qi 'no such file' "$log" && fail "logged: $(tr '\n' '|' <"$log")" ||
+	    pass
+}
+
+# N10: a second, different stat(2) error of a drain file is logged too.
+t_drain_second_error_logged() {
+	pub_dir || { fail "no public directory"; return; }
+	as_nobody || { fail; return; }
+	d=$pub/locked
+	mkdir -p "$d"
+	rm -f "$d/down"
+	chmod 0 "$d"
+	free_port
+	serve udp 127.0.0.1 -- -i 30 -d "$d/down" $ARGS
+	ok=$?
+	FDNS=$real
+	[ $ok -eq 0 ] || { chmod 755 "$d"; fail; return; }
+	ask @127.0.0.1 $ZONE A && expect REFUSED || {
+		chmod 755 "$d"; fail "EACCES: $why"; return; }
+	chmod 755 "$d"
+	ln -s "$d/down" "$d/down"
+	ask @127.0.0.1 $ZONE A && expect REFUSED || { fail "ELOOP: $why"; return; }
+	rm -f "$d/down"
+	ask @127.0.0.1 $ZONE A && expect NOERROR || { fail "gone: $why"; return; }
+	a=$(grep -c 'Permission denied' "$log")
+	b=$(grep -c 'symbolic links' "$log")
+	c=$(grep -c 'checked again' "$log")
+	[ "$a$b$c" = 111 ] && pass || fail "EACCES $a, ELOOP $b, again $c: $(tr '\n' '|' <"$log")"
+}
+
+# N10: bytes outside printable ASCII in the redirect file reach the log as
+# \DDD, never raw.
+t_redirect_bytes_escaped_in_log() {
+	redirect_server || { fail; return; }
+	redirect_good || { fail "$why"; return; }
+	put_redirect "$R4a\n\033[31mred\001\n"
+	got A $V4 || { fail "$why"; return; }
+	esc=$(printf '\033')
+	grep -q "$esc" "$log" && { fail "a raw ESC in the log"; return; }
+	grep -qF '\027[31mred\001: not an IPv4' "$log" && pass ||
+	    fail "not escaped: $(tr '\n' '|' <"$log")"
+}
+
+# N11: 0.0.0.0, ::, broadcast, multicast and class E are no answer, on
+# the command line or in the redirect file.
+t_rejects_addresses_that_are_no_unicast() {
+	pipe_ask "$(q 1 $ZONE 1)" -n $NS1 $ZONE 223.255.255.254 1.0.0.0 \
+	    2001:db8::ff feff::1 && rcode_is 0 || { fail "control: $why"; return; }
+	for a in 0.0.0.0 :: 255.255.255.255 224.0.0.1 239.1.2.3 240.0.0.1 \
+	    ff02::1 FF05::2 0:0:0:0:0:0:0:0; do
+		bad_args "$a" -n $NS1 $ZONE $V4 "$a" || { fail "$why"; return; }
+	done
+	redirect_server || { fail; return; }
+	nbad=0
+	for a in 0.0.0.0 255.255.255.255 224.0.0.1 :: ff02::1; do
+		redirect_good && put_redirect "$R4a\n$a\n" && redirect_bad "$a" ||
+		    { fail "file: $why"; return; }
+	done
+	pass
+}
+
+# N12: a valid 17th -n is refused for being the 17th.
+t_rejects_17th_nameserver_as_17th() {
+	a=
+	i=1
+	while [ $i -le 16 ]; do a="$a -n ns$i.example.net"; i=$((i + 1)); done
+	pipe_ask "$(q 1 $ZONE 2)" $a $ZONE $V4 && rcode_is 0 || {
+		fail "16: $why"; return; }
+	bad_args 'more than 16' $a -n ns17.example.net $ZONE $V4 && pass || fail
+}
+
+# The addresses of the redirect file are answered in the file's order.
+t_redirect_answered_in_file_order() {
+	redirect_server || { fail; return; }
+	put_redirect "203.0.113.9\n$R6\n198.51.100.7\n2001:db8::2\n$R4a\n"
+	ask @127.0.0.1 +notcp $ZONE A && expect NOERROR aa || {
+		fail "A: $why"; return; }
+	o_A=$(section ANSWER | awk '{ print $5 }' | tr '\n' ' ')
+	ask @127.0.0.1 +notcp $ZONE AAAA && expect NOERROR aa || {
+		fail "AAAA: $why"; return; }
+	o_AAAA=$(section ANSWER | awk '{ print $5 }' | tr '\n' ' ')
+	put_redirect "$R4a\n198.51.100.7\n203.0.113.9\n"
+	ask @127.0.0.1 +notcp $ZONE A && expect NOERROR aa || {
+		fail "reordered: $why"; return; }
+	o2=$(section ANSWER | awk '{ print $5 }' | tr '\n' ' ')
+	[ "$o_A" = "203.0.113.9 198.51.100.7 $R4a " ] &&
+	    [ "$o_AAAA" = "$R6 2001:db8::2 " ] &&
+	    [ "$o2" = "$R4a 198.51.100.7 203.0.113.9 " ] && pass ||
+	    fail "A '$o_A', AAAA '$o_AAAA', reordered A '$o2'"
 }
 
 # ================================================================ runner

@@ -44,6 +44,9 @@ kresd knot-resolver
 pdns_recursor pdns-recursor
 systemd-nspawn systemd-container
 debootstrap debootstrap
+dpkg-buildpackage dpkg-dev
+dh debhelper
+lintian lintian
 musl-gcc musl-tools
 mandoc mandoc
 clang clang
@@ -57,6 +60,10 @@ pkill procps
 file file
 curl curl
 openssl openssl
+flock util-linux
+promtool prometheus
+/usr/bin/prometheus-node-exporter prometheus-node-exporter
+/usr/lib/nagios/plugins/check_tcp monitoring-plugins-basic
 /usr/lib/python3/dist-packages/dns/message.py python3-dnspython
 /etc/ssl/certs/ca-certificates.crt ca-certificates
 /usr/include/libnetfilter_queue/libnetfilter_queue.h libnetfilter-queue-dev
@@ -66,7 +73,7 @@ openssl openssl
 # disabled only when this run installed them (a host may use them already).
 servers='bind9 unbound nsd knot knot-resolver pdns-recursor tinydns
 openbsd-inetd xinetd'
-pulled_in='dnsmasq systemd-resolved'
+pulled_in='dnsmasq systemd-resolved prometheus prometheus-node-exporter'
 
 CACHE=${FAILOVERDNS_CACHE:-/var/cache/failoverdns-test}
 LOG=$CACHE/deps.log

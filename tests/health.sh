@@ -6,6 +6,11 @@
 # replacement, its removal on TERM, INT and HUP, bad arguments; then the
 # shipped unit (systemd-analyze), the runit and s6 run scripts, and, when
 # ./failoverdns has -r, failoverdns answering from the file the program wrote.
+# Then (issues 16, 17, 19): all mode (-a), the renewal and failoverdns -e,
+# #status=/#body=/exec: checks, unknown results, the state file (-s, -q),
+# the hook (-x), the detection bound measured, and each finding of the
+# health review (addresses, curl -g, the tasks limit, the lock, a read-only
+# directory, every exit, the default timeout, failoverdns-drain's exit 3).
 #
 # The peers' addresses are documentation addresses written into the file;
 # nothing is sent to them: every check goes to 127.0.0.1.  Rounds are short
@@ -13,13 +18,14 @@
 # Prints pass:/FAIL:/skip: lines; exits 0 iff nothing failed.  Needs
 # /usr/bin/python3, curl, bash, ss; openssl for the HTTPS checks.
 
-# Deliberate: word splitting of argument lists and of has()'s words.
-# shellcheck disable=SC2015,SC2046,SC2086
+# Deliberate: word splitting of argument lists and of has()'s words; sh -c
+# programs in single quotes; ls of our own directories; printf formats.
+# shellcheck disable=SC2012,SC2015,SC2016,SC2046,SC2059,SC2086
 
 set -u
 cd "$(dirname "$0")/.." || exit 2
 top=$(pwd)
-H=$top/health/failoverdns-health
+H=${FAILOVERDNS_HEALTH:-$top/health/failoverdns-health}
 FDNS=${FAILOVERDNS:-$top/failoverdns}
 PY=/usr/bin/python3
 
@@ -27,6 +33,15 @@ nfail=0
 pass() { echo "pass: $1"; }
 fail() { echo "FAIL: $1: $2"; nfail=$((nfail + 1)); }
 skip() { echo "skip: $1: $2"; }
+# need WHAT WHY: a missing package: a skip, under .ci/run (FAILOVERDNS_CI,
+# where every package is installed) a failure.
+need() {
+	if [ -n "${FAILOVERDNS_CI:-}" ]; then
+		fail "$1" "$2 (FAILOVERDNS_CI: every package should be installed)"
+	else
+		skip "$1" "$2"
+	fi
+}
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/failoverdns-health-test.XXXXXX") || exit 2
 pids=
@@ -34,7 +49,8 @@ cleanup() {
 	for p in $pids; do
 		kill "$p" 2>/dev/null
 	done
-	rm -rf "$tmp"
+	[ -n "${HEALTH_KEEP:-}" ] || rm -rf "$tmp"
+	[ -z "${cg:-}" ] || rmdir "$cg" 2>/dev/null
 }
 trap cleanup EXIT
 trap 'exit 129' HUP
@@ -84,9 +100,26 @@ import http.server, os, ssl, sys, threading, time
 port, flags = int(sys.argv[1]), sys.argv[2]
 class H(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
-        name = self.path.strip("/")
+        name = self.path.split("?")[0].strip("/")
         if name == "moved":
             self.send_response(302); self.send_header("Location", "/")
+        elif name in ("text", "big", "bigearly"):
+            body = {"text": b"health: ok, all good\n",
+                    "big": b"x" * 70000 + b"late",
+                    "bigearly": b"early" + b"x" * 300000}[name]
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body))); self.end_headers()
+            try:
+                self.wfile.write(body)
+            except OSError:
+                pass
+            return
+        elif name == "hang":
+            if os.path.exists(os.path.join(flags, "hang")):
+                time.sleep(5)
+            self.send_response(200)
+        elif name == "slow12":
+            time.sleep(1.2); self.send_response(200)
         elif name == "slow":
             with open(flags + ".slow", "a") as f:
                 f.write("%f\n" % time.time())
@@ -164,9 +197,17 @@ t_bad_arguments() {
 		fail "bad arguments" "control did not run: $(head -2 "$tmp/args.log")"
 	fi
 	stop_it
+	# The lowest interval, 0.1 s, is accepted; the default timeout is
+	# 1.5 s, above Linux's first SYN retransmission (1 s).
+	start args $ok -i 0.1
+	until_true 10 logged args "every server unhealthy" &&
+	    logged args "interval 0.1 s, timeout 1.5 s," &&
+	    pass "bad arguments: -i 0.1 runs; the default timeout is 1.5 s" ||
+	    fail "bad arguments" "-i 0.1 or the default timeout: $(head -1 "$tmp/args.log")"
+	stop_it
 	while IFS='|' read -r want args; do
 		# shellcheck disable=SC2086
-		"$H" $args >"$tmp/out" 2>"$tmp/err"
+		timeout 10 "$H" $args >"$tmp/out" 2>"$tmp/err"
 		rc=$?
 		l1=$(sed -n 1p "$tmp/err")
 		l2=$(sed -n 2p "$tmp/err")
@@ -179,11 +220,16 @@ t_bad_arguments() {
 			fail "bad arguments: $args" "exit $rc, want 1 and '$want...' then usage; got: $(tr '\n' '/' <"$tmp/err")"
 		fi
 	done <<EOF
--x: unknown option|-x $ok
+-y: unknown option|-y $ok
+-x: not an absolute|-x relative $ok
+-s: missing|$ok -s
+-q: only with nothing else|-q /nonexistent $ok
 -i: missing|$ok -i
 -i:|-i abc $ok
 -i:|-i 0 $ok
 -i:|-i 1.2.3 $ok
+-i: not a number of seconds from 0.1|-i 0.05 $ok
+-i: not a number of seconds from 0.1|-i 0.001 $ok
 -t:|-t -1 $ok
 -t:|-t 0 $ok
 -f:|-f 0 $ok
@@ -196,12 +242,31 @@ t_bad_arguments() {
 -c:|-r $r -c https://www.example.com/#connect=not.an.address
 -c:|-r $r -c https://www.example.com/#bogus
 -c:|-r $r -c http://www.example.com/#insecure
+-c: status=|-r $r -c http://www.example.com/#status=99
+-c: status=|-r $r -c http://www.example.com/#status=300-200
+-c: status=|-r $r -c http://www.example.com/#status=200,status=2xx
+-c: body=: bad percent|-r $r -c http://www.example.com/#body=%zz
+-c: exec: needs an absolute|-r $r -c exec:true
+-c: not an executable file|-r $r -c exec:/nonexistent/check
+-c: %00 is not allowed|-r $r -c exec:/bin/true,%00
 -p:|$ok -p 198.51.100=tcp://127.0.0.1:2
 -p:|$ok -p 198.51.100.2
 -p:|$ok -p 198.51.100.2,=tcp://127.0.0.1:2
 -p:|$ok -p 198.51.100.2=ftp://127.0.0.1/
 -p:|$ok -p 2001:db8:::2=tcp://127.0.0.1:2
 -S:|-S $ok
+-p: '198.51.100.2': given twice|$ok -p 198.51.100.2=tcp://127.0.0.1:2 -p 198.51.100.2=tcp://127.0.0.1:3
+-p: '2001:DB8:0::2': given twice|$ok -p 2001:db8::2=tcp://127.0.0.1:2 -p 2001:DB8:0::2=tcp://127.0.0.1:3
+-p: '198.51.100.1': given twice|-a 198.51.100.1 $ok -p 198.51.100.1=tcp://127.0.0.1:2
+-p: '::ffff:c633:6402': IPv4-mapped|$ok -p ::ffff:c633:6402=tcp://127.0.0.1:2
+-p: '0.0.0.0': unspecified|$ok -p 0.0.0.0=tcp://127.0.0.1:2
+-p: '::': unspecified|$ok -p ::=tcp://127.0.0.1:2
+-p: '255.255.255.255': broadcast|$ok -p 255.255.255.255=tcp://127.0.0.1:2
+-p: '224.0.0.1': multicast|$ok -p 224.0.0.1=tcp://127.0.0.1:2
+-p: 'ff02::1': multicast|$ok -p 2001:db8::2,ff02::1=tcp://127.0.0.1:2
+-p: not IPv4 or IPv6 addresses: '198.51.100.2\c'|$ok -p 198.51.100.2\c=tcp://127.0.0.1:2
+-a: not IPv4 or IPv6 addresses: '-n'|-a -n $ok -p 198.51.100.2=tcp://127.0.0.1:2
+-p: '198.51.100.17': more than 16 IPv4|$ok -p 198.51.100.1,198.51.100.2,198.51.100.3,198.51.100.4,198.51.100.5,198.51.100.6,198.51.100.7,198.51.100.8=tcp://127.0.0.1:2 -p 198.51.100.9,198.51.100.10,198.51.100.11,198.51.100.12,198.51.100.13,198.51.100.14,198.51.100.15,198.51.100.16,198.51.100.17=tcp://127.0.0.1:3
 -a: all mode and standby|-S -a 198.51.100.1 $ok -p 198.51.100.2=tcp://127.0.0.1:2
 -a: all mode needs a peer|-a 198.51.100.1 $ok
 -a:|-a 198.51.100 $ok -p 198.51.100.2=tcp://127.0.0.1:2
@@ -211,7 +276,7 @@ EOF
 	# A check that cannot run is a start-up error: http:// without curl.
 	mkdir "$tmp/bin"
 	for t in sh awk sed grep tr mktemp sleep rm mv chmod dirname cat bash \
-	    timeout env; do
+	    timeout env flock touch mkdir date head wc; do
 		ln -s "$(command -v $t)" "$tmp/bin/$t"
 	done
 	PATH=$tmp/bin "$H" -r "$tmp/r.nocurl" -c http://127.0.0.1:1/ 2>"$tmp/err"
@@ -257,9 +322,24 @@ pass|tcp://127.0.0.1:$wport
 Connection refused|tcp://127.0.0.1:$closed
 pass|http://127.0.0.1:$wport/svc
 pass|http://127.0.0.1:$wport/moved
+pass|http://127.0.0.1:$wport/svc?ids[0]=1&x={a,b}
 HTTP status 503|http://127.0.0.1:$wport/other
 curl: Failed to connect|http://127.0.0.1:$closed/
 pass|http://www.example.com:$wport/svc#connect=127.0.0.1
+pass|http://127.0.0.1:$wport/other#status=503
+HTTP status 200|http://127.0.0.1:$wport/svc#status=204
+pass|http://127.0.0.1:$wport/moved#status=200,status=300-399
+HTTP status 503|http://127.0.0.1:$wport/other#status=200-299,status=500-502
+pass|http://127.0.0.1:$wport/text#body=all%20good
+pass|http://127.0.0.1:$wport/text#body=ok%2C%20all,status=200
+HTTP status 200, the text is not in the body|http://127.0.0.1:$wport/text#body=bad
+HTTP status 200, the text is not in the body|http://127.0.0.1:$wport/big#body=late
+pass|http://127.0.0.1:$wport/bigearly#body=early
+pass|exec:/bin/true
+exit 1|exec:/bin/false
+pass (a,b c)|exec:/usr/bin/printf,%25s,a%2Cb%20c
+exit 3: x|exec:/bin/sh,-c,echo%20x;%20echo%20y;%20exit%203
+no exit within 2 s|exec:/bin/sleep,5
 curl: Operation timed out|http://127.0.0.1:$wport/slow
 EOF
 	first_round checks $(cut -d'|' -f2 "$tmp/want")
@@ -270,6 +350,26 @@ EOF
 		*) fail "check $check" "got '$v', want '$want'" ;;
 		esac
 	done <"$tmp/want"
+	# Monitoring Plugins (monitoring-plugins-basic) as exec: checks.
+	mp=/usr/lib/nagios/plugins
+	if [ -x $mp/check_tcp ] && [ -x $mp/check_http ]; then
+		cat >"$tmp/want.mp" <<EOF
+pass (TCP OK|exec:$mp/check_tcp,-H,127.0.0.1,-p,$wport
+exit 2: connect to address 127.0.0.1 and port $closed: Connection refused|exec:$mp/check_tcp,-H,127.0.0.1,-p,$closed
+pass (HTTP OK|exec:$mp/check_http,-I,127.0.0.1,-p,$wport,-u,/svc
+exit 2: HTTP CRITICAL|exec:$mp/check_http,-I,127.0.0.1,-p,$wport,-u,/other
+EOF
+		first_round mp $(cut -d'|' -f2 "$tmp/want.mp")
+		while IFS='|' read -r want check; do
+			v=$(verdict mp "$check")
+			case $v in
+			"$want"*) pass "check $check: $v" ;;
+			*) fail "check $check" "got '$v', want '$want'" ;;
+			esac
+		done <"$tmp/want.mp"
+	else
+		need "exec: Monitoring Plugins" "$mp/check_tcp, check_http: monitoring-plugins-basic is not installed"
+	fi
 	if ! command -v openssl >/dev/null 2>&1; then
 		skip "https checks" "openssl is not installed"
 		return
@@ -310,6 +410,77 @@ EOF
 		done <"$tmp/want.$ca"
 	done
 	unset CURL_CA_BUNDLE
+}
+
+# The default timeout (1.5 s) passes an answer that takes 1.2 s, as after
+# one lost SYN (retransmitted after 1 s); 0.5 s -t does not (control).
+t_default_timeout() {
+	web
+	start dt -v -i 5 -r "$tmp/r.dt" -c "http://127.0.0.1:$port/slow12"
+	until_true 10 logged dt "answering with own addresses"
+	stop_it
+	start dt2 -v -i 5 -t 0.5 -r "$tmp/r.dt" -c "http://127.0.0.1:$port/slow12"
+	until_true 10 logged dt2 "answering with own addresses"
+	stop_it
+	v=$(verdict dt "http://127.0.0.1:$port/slow12")
+	v2=$(verdict dt2 "http://127.0.0.1:$port/slow12")
+	case $v/$v2 in
+	pass/curl:*) pass "default timeout: a 1.2 s answer passes (with -t 0.5: $v2)" ;;
+	*) fail "default timeout" "1.2 s answer: '$v' (want pass); with -t 0.5: '$v2' (want a failure)" ;;
+	esac
+}
+
+# A check that cannot run (curl gone at run time) is "unknown": no state
+# changes, logged once.  Control: with curl back, a failing local check
+# redirects within a few rounds.
+t_unknown() {
+	web
+	u=http://127.0.0.1:$port
+	r=$tmp/r.uk
+	mkdir -p "$tmp/bin2"
+	for f in /usr/bin/* /usr/sbin/*; do
+		[ "${f##*/}" = curl ] || ln -sf "$f" "$tmp/bin2/${f##*/}" 2>/dev/null
+	done
+	ln -sf "$(command -v curl)" "$tmp/bin2/curl"
+	up ul up1
+	PATH=$tmp/bin2 start uk -i 0.2 -t 1 -f 1 -u 1 -r "$r" -s "$tmp/uk.prom" \
+	    -c "$u/ul" -p "$P=$u/up1"
+	until_true 10 logged uk "local service up"
+	rm -f "$tmp/bin2/curl"
+	until_true 10 logged uk "local: unknown, state kept (up)"
+	sleep 1
+	n=$(grep -c "unknown, state kept" "$tmp/uk.log")
+	if nofile "$r" && ! logged uk "down" && [ "$n" -eq 2 ] &&
+	    [ "$(metric "$tmp/uk.prom" 'failoverdns_health_unknown{server="local"}')" = 1 ] &&
+	    [ "$(metric "$tmp/uk.prom" 'failoverdns_health_up{server="local"}')" = 1 ] &&
+	    [ "$(metric "$tmp/uk.prom" "failoverdns_health_check_result{server=\"local\",check=\"$u/ul\"}")" = -1 ]; then
+		pass "unknown: curl gone: no state change, no redirect, logged once per service; the state file: unknown 1, up 1, result -1"
+	else
+		fail unknown "curl gone: file '$(cat "$r" 2>/dev/null)', $n unknown lines"
+		show uk
+	fi
+	ln -sf "$(command -v curl)" "$tmp/bin2/curl"
+	down ul
+	if until_true 10 has "$r" "$P" && logged uk "local: results again"; then
+		pass "unknown: control: curl back, local 503: redirected to $P"
+	else
+		fail unknown "control: no redirect with curl back"
+		show uk
+	fi
+	# A curl too old for an option (as Debian 11's for -w %{exitcode}):
+	# exit 2.  Unknown again: the down state and the redirect stay.
+	rm -f "$tmp/bin2/curl"
+	printf '#!/bin/sh\necho "curl: option -g: is unknown" >&2\nexit 2\n' >"$tmp/bin2/curl"
+	chmod 755 "$tmp/bin2/curl"
+	up ul
+	if until_true 10 logged uk "local: unknown, state kept (down): .*exit 2" &&
+	    sleep 1 && has "$r" "$P" && ! logged uk "local: up after"; then
+		pass "unknown: a curl that exits 2 (unknown option): the down state and the redirect stay"
+	else
+		fail unknown "old curl: file '$(cat "$r" 2>/dev/null)'"
+		show uk
+	fi
+	stop_it
 }
 
 # All checks of a round run at once: four checks that each take the whole
@@ -575,34 +746,34 @@ t_all() {
 	if until_true 10 has "$r" "$O $O6 $P $Q $P6"; then
 		pass "all: everybody up: the file lists own first, then the peers in -p order"
 	else
-		fail all "everybody up: want '$O $O6 $P $Q $P6', got '$(cat "$r" 2>&1 | tr '\n' ' ')'"
+		fail all "everybody up: want '$O $O6 $P $Q $P6', got '$({ tr '\n' ' ' <"$r"; } 2>&1)'"
 		show all
 	fi
 	down ap1
 	if until_true 10 has "$r" "$O $O6 $Q $P6"; then
 		pass "all: first peer down: left out of the file"
 	else
-		fail all "first peer down: got '$(cat "$r" 2>&1 | tr '\n' ' ')'"
+		fail all "first peer down: got '$({ tr '\n' ' ' <"$r"; } 2>&1)'"
 	fi
 	down ap2
 	if until_true 10 nofile "$r" && logged all "all: no peer up: answering with own"; then
 		pass "all: only own up: no file (own addresses)"
 	else
-		fail all "only own up: got '$(cat "$r" 2>&1 | tr '\n' ' ')'"
+		fail all "only own up: got '$({ tr '\n' ' ' <"$r"; } 2>&1)'"
 	fi
 	up ap2
 	down al
 	if until_true 10 has "$r" "$Q $P6"; then
 		pass "all: local down, second peer up: the file lists only that peer"
 	else
-		fail all "local down: got '$(cat "$r" 2>&1 | tr '\n' ' ')'"
+		fail all "local down: got '$({ tr '\n' ' ' <"$r"; } 2>&1)'"
 	fi
 	down ap2
 	if until_true 10 has "$r" "$O $O6 $P $Q $P6" &&
 	    logged all "every server unhealthy: answering with every server"; then
 		pass "all: nobody up: every server, own first (fail open, logged)"
 	else
-		fail all "nobody up: got '$(cat "$r" 2>&1 | tr '\n' ' ')'"
+		fail all "nobody up: got '$({ tr '\n' ' ' <"$r"; } 2>&1)'"
 		show all
 	fi
 	sleep 1
@@ -613,7 +784,7 @@ t_all() {
 	if until_true 10 nofile "$r"; then
 		pass "all: local back, no peer up: no file"
 	else
-		fail all "local back: got '$(cat "$r" 2>&1 | tr '\n' ' ')'"
+		fail all "local back: got '$({ tr '\n' ' ' <"$r"; } 2>&1)'"
 	fi
 	stop_it
 }
@@ -650,6 +821,42 @@ t_file_order() {
 	fi
 }
 
+# The detection bound of the man page, fall x max(interval, timeout) +
+# timeout, measured: a local service that hangs (its check takes the whole
+# timeout, so rounds last the timeout, not the interval), and one that is
+# killed (refused at once).  -i 0.2 -t 1 -f 2: bound 3 s (the old
+# formula, fall x interval + timeout, said 1.4 s).
+t_detect() {
+	web
+	u=http://127.0.0.1:$port
+	r=$tmp/r.det
+	rm -f "$tmp/flags/hang"
+	up dp
+	start det -i 0.2 -t 1 -f 2 -u 2 -r "$r" -c "$u/hang" -p "$P=$u/dp"
+	until_true 10 logged det "local service up"
+	t0=$(date +%s.%N)
+	: >"$tmp/flags/hang"
+	until_true 10 has "$r" "$P"
+	hung=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+	rm -f "$tmp/flags/hang"
+	until_true 10 nofile "$r"
+	stop_it
+	web
+	lpid=$webpid
+	start det2 -i 0.2 -t 1 -f 2 -u 2 -r "$r" -c "http://127.0.0.1:$port/dp" -p "$P=$u/dp"
+	until_true 10 logged det2 "local service up"
+	t0=$(date +%s.%N)
+	kill "$lpid"
+	until_true 10 has "$r" "$P"
+	killed=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+	stop_it
+	if awk -v h="$hung" -v k="$killed" 'BEGIN { exit !(h <= 3.2 && k <= 3.2 && h > 1.4) }'; then
+		pass "detect: -i 0.2 -t 1 -f 2: hung ${hung} s, killed ${killed} s to the file (bound 3 s + 0.2 s of polling; hung is above the old 1.4 s)"
+	else
+		fail detect "hung ${hung} s, killed ${killed} s (want both <= 3.2, hung > 1.4)"
+	fi
+}
+
 # ------------------------------------------------------------ the file
 
 # Atomic replacement: while the decision flips, a reader that opens the
@@ -661,6 +868,8 @@ t_atomic() {
 	d=$tmp/atomic
 	mkdir "$d"
 	r=$d/redirect
+	# Whatever the tests before left: local down, ap1 down, ap2 up.
+	down al ap1
 	up ap2
 	start at -i 0.2 -t 1 -f 1 -u 1 -r "$r" -c "$u/al" -p "$P,$P6=$u/ap1" \
 	    -p "$Q=$u/ap2"
@@ -710,10 +919,16 @@ EOF
 	else
 		fail atomic "inode '$i1' then '$i2'"
 	fi
-	left=$(ls -A "$d")
-	[ "$left" = redirect ] && pass "atomic: no temporary file left behind" ||
+	left=$(ls -A "$d" | tr '\n' ' ')
+	[ "$left" = "redirect redirect.lock redirect.work " ] &&
+	    pass "atomic: no temporary file left behind (the lock and the work directory beside the file)" ||
 	    fail atomic "the directory holds: $left"
+	[ "$changes" -ge 6 ] || show at
 	stop_it
+	left=$(ls -A "$d" | tr '\n' ' ')
+	[ "$left" = "redirect.lock " ] &&
+	    pass "atomic: after TERM only the lock file is left" ||
+	    fail atomic "after TERM the directory holds: $left"
 }
 
 # The file goes when the program ends on TERM, INT or HUP (exit 0); it is
@@ -751,6 +966,501 @@ t_signals() {
 			show "sig$sig" 3
 		fi
 	done
+}
+
+# Renewal (issue 17): while the decision stays, the file's modification
+# time advances every round, and is never older than a round plus the
+# timeout; the content and the decision stay.
+t_renew() {
+	web
+	u=http://127.0.0.1:$port
+	r=$tmp/r.renew
+	down nl
+	up np
+	start renew -i 0.2 -t 1 -f 1 -r "$r" -c "$u/nl" -p "$P=$u/np"
+	until_true 10 has "$r" "$P" || { fail renew "control: no file with $P"; show renew; stop_it; return; }
+	prev=0 adv=0 k=0 oldest=0
+	while [ $k -lt 8 ]; do
+		sleep 0.3
+		m=$(stat -c %.9Y "$r" 2>/dev/null) || m=0
+		now=$(date +%s.%N)
+		adv=$(awk -v a="$m" -v b="$prev" -v n="$adv" 'BEGIN { print n + (a > b) }')
+		oldest=$(awk -v a="$m" -v t="$now" -v o="$oldest" 'BEGIN { d = t - a; print (d > o ? d : o) }')
+		prev=$m
+		k=$((k + 1))
+	done
+	n=$(grep -c "redirecting to" "$tmp/renew.log")
+	if [ "$adv" -eq 8 ] && has "$r" "$P" && [ "$n" -eq 1 ] &&
+	    awk -v o="$oldest" 'BEGIN { exit !(o <= 1.2) }'; then
+		pass "renew: the file's mtime advanced at each of 8 looks 0.3 s apart, at most $oldest s old (round + timeout 1.2 s), decision unchanged"
+	else
+		fail renew "mtime advanced $adv of 8 times, oldest $oldest s, $n decisions, file: $(cat "$r" 2>&1)"
+		show renew
+	fi
+	stop_it
+}
+
+# Stopped (SIGSTOP), failoverdns -e stops trusting the file: its own address
+# within maxage + 1 s; SIGCONT: the redirect is back within a round.  Needs
+# the -e of failoverdns (issue 17).
+t_stale() {
+	if [ ! -x "$FDNS" ]; then
+		skip "stale" "$FDNS not built"
+		return
+	fi
+	r=$tmp/r.stale
+	E=4	# at least 3 x (interval + timeout) = 3.6
+	ask1() {	# the first A address failoverdns -e $E -r $r answers
+		printf '\000\041\022\064\001\000\000\001\000\000\000\000\000\000\003www\007example\003com\000\000\001\000\001' |
+		    "$FDNS" -e $E -r "$r" -n ns1.example.com. www.example.com 198.51.100.1 \
+		    2>"$tmp/fdns.err" | od -An -v -tu1 | tr -s ' \n' '  ' |
+		    awk '{ if (NF >= 4) printf "%d.%d.%d.%d", $(NF-3), $(NF-2), $(NF-1), $NF }'
+	}
+	if [ "$(ask1)" != 198.51.100.1 ]; then
+		skip "stale" "failoverdns has no -e: $(head -1 "$tmp/fdns.err")"
+		return
+	fi
+	web
+	u=http://127.0.0.1:$port
+	down xl
+	up xp
+	start stale -i 0.2 -t 1 -f 1 -r "$r" -c "$u/xl" -p "$P=$u/xp"
+	until_true 10 has "$r" "$P"
+	# Control: running, the file stays in force for longer than -e.
+	t0=$(date +%s)
+	ok=1
+	while [ $(($(date +%s) - t0)) -le $((E + 1)) ]; do
+		[ "$(ask1)" = "$P" ] || { ok=0; break; }
+		sleep 0.2
+	done
+	if [ $ok = 1 ]; then
+		pass "stale: running, the file is renewed: $P answered for $((E + 1)) s with -e $E"
+	else
+		fail stale "control: running, the answer became $(ask1) within $((E + 1)) s"
+	fi
+	kill -STOP "$hpid"
+	t0=$(date +%s.%N)
+	i=0 a=
+	while [ $i -lt $(((E + 4) * 10)) ]; do
+		a=$(ask1)
+		[ "$a" = 198.51.100.1 ] && break
+		sleep 0.1
+		i=$((i + 1))
+	done
+	t1=$(date +%s.%N)
+	took=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+	if [ "$a" = 198.51.100.1 ] && awk -v t="$took" -v e=$E 'BEGIN { exit !(t <= e + 1) }'; then
+		pass "stale: failoverdns-health stopped: own address after $took s (-e $E, limit $((E + 1)) s)"
+	else
+		fail stale "stopped: answer '$a' after $took s (limit $((E + 1)) s)"
+	fi
+	kill -CONT "$hpid"
+	t0=$(date +%s.%N)
+	i=0
+	while [ $i -lt 50 ]; do
+		a=$(ask1)
+		[ "$a" = "$P" ] && break
+		sleep 0.1
+		i=$((i + 1))
+	done
+	took=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+	if [ "$a" = "$P" ] && awk -v t="$took" 'BEGIN { exit !(t <= 1.2 + 0.3) }'; then
+		pass "stale: SIGCONT: $P again after $took s (a round: 1.2 s, + 0.3 s of polling)"
+	else
+		fail stale "SIGCONT: answer '$a' after $took s"
+	fi
+	stop_it
+}
+
+# One program per file: a second one on the same file exits 1 and leaves
+# the first one's file alone.  Any exit leaves no file and no work
+# directory: USR1 (not one of the documented three), and SIGKILL (the work
+# directory is beside the file and removed by the next start; nothing in
+# TMPDIR).
+t_lock_exits() {
+	web
+	u=http://127.0.0.1:$port
+	d=$tmp/lock
+	mkdir -p "$d" "$tmp/tmpdir"
+	r=$d/redirect
+	down kl
+	up kp
+	TMPDIR=$tmp/tmpdir start lk1 -i 0.2 -t 1 -f 1 -r "$r" -c "$u/kl" -p "$P=$u/kp"
+	h1=$hpid
+	until_true 10 has "$r" "$P"
+	TMPDIR=$tmp/tmpdir timeout 10 "$H" -i 0.2 -t 1 -f 1 -r "$r" -c "$u/kl" \
+	    -p "$Q=$u/kp" 2>"$tmp/lk2.log"
+	rc=$?
+	sleep 0.5
+	if [ $rc -eq 1 ] && logged lk2 "another failoverdns-health writes this file" &&
+	    has "$r" "$P" && ! gone "$h1"; then
+		pass "lock: a second program on the same file: exit 1, the first one's file stays"
+	else
+		fail lock "second program: exit $rc, file '$(cat "$r" 2>&1)': $(head -1 "$tmp/lk2.log")"
+	fi
+	# Control: another file in the same directory is fine.
+	TMPDIR=$tmp/tmpdir timeout 3 "$H" -i 0.2 -t 1 -f 1 -r "$d/other" -c "$u/kl" \
+	    -p "$Q=$u/kp" 2>"$tmp/lk3.log"
+	rc=$?
+	[ $rc -eq 124 ] && logged lk3 "redirecting to $Q" &&
+	    pass "lock: control: a program on another file in the same directory runs" ||
+	    fail lock "control: exit $rc: $(head -3 "$tmp/lk3.log" | tr '\n' ' ')"
+	kill -USR1 "$h1"
+	until_true 5 gone "$h1"
+	wait "$h1"
+	st=$?
+	left=$(ls -A "$d" | tr '\n' ' ')
+	if [ $st -eq 138 ] && [ "$left" = "other.lock redirect.lock " ]; then
+		pass "exit: USR1: exit 138, no file, no work directory left ($left)"
+	else
+		fail exit "USR1: exit $st, the directory holds: $left"
+	fi
+	TMPDIR=$tmp/tmpdir start lk4 -i 0.2 -t 1 -f 1 -r "$r" -c "$u/kl" -p "$P=$u/kp"
+	until_true 10 has "$r" "$P"
+	kill -KILL "$hpid"
+	wait "$hpid" 2>/dev/null
+	sleep 0.5
+	a=$(ls -A "$d" | tr '\n' ' ')
+	start lk5 -i 0.2 -t 1 -f 1 -r "$r" -c "$u/kl" -p "$P=$u/kp"
+	until_true 10 logged lk5 "redirecting to $P"
+	stop_it
+	b=$(ls -A "$d" | tr '\n' ' ')
+	t=$(ls -A "$tmp/tmpdir")
+	if [ "$a" = "other.lock redirect redirect.lock redirect.work " ] &&
+	    [ "$b" = "other.lock redirect.lock " ] && [ -z "$t" ]; then
+		pass "exit: SIGKILL: the file and work directory stay until the next start, which removes them; nothing in TMPDIR"
+	else
+		fail exit "SIGKILL: after it '$a'; after a start and TERM '$b'; TMPDIR holds '$t'"
+	fi
+}
+
+# A directory that turns read-only (a read-only bind mount in a mount
+# namespace of the program's own): the failure is logged once, not every
+# round; writable again: logged, and the file is right.
+t_unwritable() {
+	if [ "$(id -u)" != 0 ] || ! command -v unshare >/dev/null 2>&1 ||
+	    ! command -v nsenter >/dev/null 2>&1; then
+		skip "unwritable" "needs root, unshare and nsenter"
+		return
+	fi
+	web
+	u=http://127.0.0.1:$port
+	d=$tmp/ro
+	mkdir -p "$d"
+	r=$d/redirect
+	down wl
+	up wp1 wp2
+	unshare -m --propagation private sh -c 'mount --bind "$1" "$1" && shift && exec "$@"' \
+	    - "$d" "$H" -i 0.2 -t 1 -f 1 -u 1 -r "$r" -c "$u/wl" -p "$P=$u/wp1" \
+	    -p "$Q=$u/wp2" 2>"$tmp/ro.log" &
+	hpid=$!
+	pids="$pids $hpid"
+	if ! until_true 10 has "$r" "$P $Q"; then
+		skip "unwritable" "control: no file in the bind mount: $(head -2 "$tmp/ro.log")"
+		stop_it
+		return
+	fi
+	nsenter -t "$hpid" -m mount -o remount,ro,bind "$d" "$d" 2>"$tmp/ro.err" ||
+	    { skip unwritable "remount: $(cat "$tmp/ro.err")"; stop_it; return; }
+	down wp1
+	sleep 2
+	n=$(grep -c "cannot write" "$tmp/ro.log")
+	nsenter -t "$hpid" -m mount -o remount,rw,bind "$d" "$d"
+	if [ "$n" -eq 1 ] && until_true 5 has "$r" "$Q" &&
+	    until_true 5 logged ro "written again"; then
+		pass "unwritable: read-only for 2 s (10 rounds): logged once; writable: the file says $Q"
+	else
+		fail unwritable "$n 'cannot write' lines in 2 s (want 1); file: $(cat "$r" 2>&1)"
+		show ro
+	fi
+	stop_it
+}
+
+# The tasks limit (systemd's TasksMax=, a pids cgroup here, v1 or v2): a
+# limit below what the checks need is a start-up error; a limit reached
+# while running (forks fail) gives "unknown" results, never a false down,
+# and if the shell itself cannot fork and exits 2, it leaves no file.
+t_tasks() {
+	cg=
+	for c in /sys/fs/cgroup/pids /sys/fs/cgroup; do
+		[ -f "$c/cgroup.procs" ] && [ -f "$c/cgroup.procs" ] || continue
+		if [ "$(id -u)" = 0 ] && mkdir "$c/failoverdns-health-test-$$" 2>/dev/null; then
+			cg=$c/failoverdns-health-test-$$
+			[ -f "$cg/pids.max" ] && break
+			rmdir "$cg"
+			cg=
+		fi
+	done
+	if [ -z "$cg" ]; then
+		skip tasks "cannot make a pids cgroup (needs root and a writable /sys/fs/cgroup)"
+		return
+	fi
+	web
+	u=http://127.0.0.1:$port
+	d=$tmp/tasks
+	mkdir -p "$d"
+	r=$d/redirect
+	up tl tp1 tp2 tp3
+	incg() {	# incg NAME ARG...: the program in the cgroup
+		sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' - "$cg" \
+		    "$H" "$@" 2>"$tmp/$name.log" &
+		hpid=$!
+		pids="$pids $hpid"
+	}
+	set -- -i 0.2 -t 1 -f 1 -r "$r" -c "$u/tl" -p "$P=$u/tp1" \
+	    -p "$Q=$u/tp2" -p "$P6=$u/tp3"
+	echo 23 >"$cg/pids.max"
+	name=tk1 incg "$@"
+	until_true 5 gone "$hpid" && wait "$hpid"
+	st=$?
+	gone "$hpid" || stop_it
+	if [ $st -eq 1 ] && logged tk1 "is 23, below the 24 that 4 checks need"; then
+		pass "tasks: a limit of 23 for 4 checks (4 per check + 8): exit 1, named"
+	else
+		fail tasks "limit 23: exit $st: $(head -1 "$tmp/tk1.log")"
+	fi
+	echo 24 >"$cg/pids.max"
+	name=tk2 incg "$@"
+	until_true 10 logged tk2 "local service up"
+	sleep 3
+	peak=$(cat "$cg/pids.peak" 2>/dev/null || echo ?)
+	if ! logged tk2 "unknown" && ! logged tk2 "down" && nofile "$r"; then
+		pass "tasks: control: a limit of 24 for 4 checks: 15 rounds, no unknown, no down (peak $peak tasks)"
+	else
+		fail tasks "limit 24: $(grep -m1 -e unknown -e down "$tmp/tk2.log")"
+	fi
+	echo 3 >"$cg/pids.max"
+	sleep 3
+	if gone "$hpid"; then
+		wait "$hpid"
+		st=$?
+		sleep 0.2
+		left=$(ls -A "$d" | tr '\n' ' ')
+		if [ $st -eq 2 ] && [ "$left" = "redirect.lock " ] && ! logged tk2 "down"; then
+			pass "tasks: limit lowered to 3: no false down; exit 2 leaves only the lock"
+		else
+			fail tasks "limit lowered to 3: exit $st, left '$left'"
+			show tk2
+		fi
+	elif ! logged tk2 "down" && nofile "$r" && logged tk2 "unknown"; then
+		pass "tasks: limit lowered to 3: unknown results, no false down"
+	else
+		fail tasks "limit lowered to 3: a false down or no unknown"
+		show tk2
+	fi
+	echo max >"$cg/pids.max"
+	gone "$hpid" || stop_it
+	rmdir "$cg" 2>/dev/null && cg=
+}
+
+# The state file (-s): Prometheus text format (promtool check metrics),
+# mode 0644, a new file each round (rename), the values of each case; the
+# table of -q.
+metric() {	# metric FILE LINE-START: the value of the first line so starting
+	awk -v m="$2" 'index($0, m) == 1 { print $NF; exit }' "$1"
+}
+t_state() {
+	web
+	u=http://127.0.0.1:$port
+	r=$tmp/r.st
+	sf=$tmp/state.prom
+	down sl
+	up sp1
+	start st -i 0.2 -t 1 -f 1 -u 1 -r "$r" -s "$sf" -c "$u/sl" \
+	    -c "exec:/bin/sh,-c,printf%20%27%25s%5Cn%27%20%27q%22b%5Cc%27;%20exit%201" \
+	    -p "$P,$P6=$u/sp1" -p "$Q=$u/sp2"
+	until_true 10 has "$r" "$P $P6" && until_true 5 test -f "$sf"
+	sleep 0.5
+	cp "$sf" "$tmp/state.1"
+	i1=$(stat -c %i "$sf")
+	mode=$(stat -c %a "$sf")
+	v="$(metric "$sf" 'failoverdns_health_up{server="local"}')/$(metric "$sf" "failoverdns_health_up{server=\"$P,$P6\"}")/$(metric "$sf" "failoverdns_health_up{server=\"$Q\"}")"
+	v="$v/$(metric "$sf" failoverdns_health_fail_open)/$(metric "$sf" failoverdns_health_redirecting)"
+	a=$(grep '^failoverdns_health_answer_info' "$sf" | sed 's/.*address="\([^"]*\)".*/\1/' | tr '\n' ' ')
+	if [ "$v" = "0/1/0/0/1" ] && [ "$a" = "$P $P6 " ] && [ "$mode" = 644 ] &&
+	    grep -q '^failoverdns_health_check_error_info{server="local",check="exec:.*",error="exit 1: q\\"b\\\\c"} 1$' "$sf" &&
+	    grep -q "^failoverdns_health_check_result{server=\"local\",check=\"$u/sl\"} 0" "$sf" &&
+	    grep -q '^failoverdns_health_last_round_timestamp_seconds [0-9]' "$sf" &&
+	    grep -q '^failoverdns_health_check_duration_seconds{server="local",check="http.*"} 0\.[0-9]*$' "$sf"; then
+		pass "state: local down, first peer up: up 0/1/0, fail_open 0, redirecting 1, answers $a, mode 644, escaped error label"
+	else
+		fail state "up/up/up/fail_open/redirecting $v (want 0/1/0/0/1), answers '$a', mode $mode"
+		sed 's/^/  | /' "$sf" | grep -v '^  | #'
+	fi
+	if command -v promtool >/dev/null 2>&1; then
+		if promtool check metrics <"$tmp/state.1" >"$tmp/promtool.out" 2>&1; then
+			pass "state: promtool check metrics passes"
+		else
+			fail state "promtool: $(head -3 "$tmp/promtool.out" | tr '\n' ' ')"
+		fi
+		# Control: promtool does fail a broken file.
+		sed 's/^# TYPE failoverdns_health_up gauge/# TYPE failoverdns_health_up counter/' \
+		    "$tmp/state.1" >"$tmp/state.bad"
+		promtool check metrics <"$tmp/state.bad" >/dev/null 2>&1 &&
+		    fail state "promtool control: a counter without _total passed" ||
+		    pass "state: promtool control: a counter without _total fails"
+		# The man page's alerting rule.
+		sed -n '/^groups:$/,/^\.Ed$/p' "$top/health/failoverdns-health.8" |
+		    sed '$d' >"$tmp/rule.yml"
+		if [ -s "$tmp/rule.yml" ] && promtool check rules "$tmp/rule.yml" >"$tmp/promtool.out" 2>&1; then
+			pass "state: the man page's alerting rule passes promtool check rules"
+		else
+			fail state "the alerting rule: $(tr '\n' ' ' <"$tmp/promtool.out")"
+		fi
+	else
+		need "state: promtool" "promtool (Debian package prometheus) is not installed"
+	fi
+	until_true 5 sh -c '[ "$(stat -c %i "$1")" != "$2" ]' - "$sf" "$i1" &&
+	    pass "state: a new file (inode) each round: written by rename" ||
+	    fail state "the same inode for 5 s"
+	"$H" -q "$sf" >"$tmp/table" 2>&1
+	rc=$?
+	if [ $rc -eq 0 ] && grep -q '^local  *down  *[0-9]*s ago  *1  *http.*/sl: HTTP status 503' "$tmp/table" &&
+	    grep -q "^$P,$P6  *up " "$tmp/table" &&
+	    grep -q "^answering:  $P $P6\$" "$tmp/table" &&
+	    grep -q "^decision:   local service down: redirecting to $P $P6" "$tmp/table"; then
+		pass "state: -q prints the table: each server, state, since, changes, last error, the decision"
+	else
+		fail state "-q: exit $rc: $(cat "$tmp/table")"
+	fi
+	down sp1
+	if until_true 10 sh -c '[ "$(awk "/^failoverdns_health_fail_open /{print \$2}" "$1")" = 1 ]' - "$sf" &&
+	    [ "$(metric "$sf" failoverdns_health_redirecting)" = 0 ] &&
+	    grep -q '^failoverdns_health_answer_info{address="own",position="1"} 1' "$sf" &&
+	    [ "$(metric "$sf" "failoverdns_health_transitions_total{server=\"$P,$P6\"}")" = 2 ]; then
+		pass "state: nobody up: fail_open 1, redirecting 0, answers own, the peer's transitions 2"
+	else
+		fail state "nobody up: $(grep -e fail_open -e redirecting -e transitions "$sf" | grep -v '^#' | tr '\n' ' ')"
+	fi
+	stop_it
+	"$H" -q "$tmp/nonexistent" >/dev/null 2>&1 && fail state "-q of a missing file: exit 0" ||
+	    pass "state: -q of a missing file fails"
+}
+
+# As an operator would: node_exporter's textfile collector reads the state
+# file, Prometheus scrapes it every second, and a query shows the end of a
+# redirect within a scrape (+ 1 s) of the file changing.
+promq() {	# promq PORT QUERY: the first value of the instant query
+	curl -s -g "http://127.0.0.1:$1/api/v1/query?query=$2" |
+	    sed -n 's/.*"value":\[[0-9.]*,"\([^"]*\)".*/\1/p'
+}
+t_prometheus() {
+	ne=/usr/bin/prometheus-node-exporter
+	if [ ! -x $ne ] || ! command -v prometheus >/dev/null 2>&1; then
+		need prometheus "prometheus and prometheus-node-exporter are not both installed"
+		return
+	fi
+	web
+	u=http://127.0.0.1:$port
+	d=$tmp/textfile
+	mkdir -p "$d"
+	r=$tmp/r.prom
+	down ml
+	up mp
+	start prom -i 0.2 -t 1 -f 1 -u 1 -r "$r" -s "$d/failoverdns.prom" -c "$u/ml" -p "$P=$u/mp"
+	free_port
+	neport=$port
+	$ne --web.listen-address=127.0.0.1:$neport --collector.disable-defaults \
+	    --collector.textfile --collector.textfile.directory="$d" 2>"$tmp/ne.log" &
+	pids="$pids $!"
+	free_port
+	pport=$port
+	printf 'global:\n  scrape_interval: 1s\nscrape_configs:\n- job_name: ne\n  static_configs:\n  - targets: [\047127.0.0.1:%s\047]\n' \
+	    "$neport" >"$tmp/prom.yml"
+	prometheus --config.file="$tmp/prom.yml" --storage.tsdb.path="$tmp/tsdb" \
+	    --web.listen-address=127.0.0.1:$pport 2>"$tmp/prometheus.log" &
+	pids="$pids $!"
+	i=0
+	while [ $i -lt 200 ] && [ "$(promq "$pport" failoverdns_health_redirecting)" != 1 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	before=$(promq "$pport" failoverdns_health_redirecting)
+	e=$(curl -s "http://127.0.0.1:$neport/metrics" | sed -n 's/^node_textfile_scrape_error //p')
+	up ml
+	until_true 10 nofile "$r"
+	t0=$(date +%s.%N)
+	i=0
+	while [ $i -lt 100 ] && [ "$(promq "$pport" failoverdns_health_redirecting)" != 0 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	took=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+	after=$(promq "$pport" failoverdns_health_redirecting)
+	if [ "$before/$after/$e" = 1/0/0 ] && awk -v t="$took" 'BEGIN { exit !(t <= 2.2) }'; then
+		pass "prometheus: node_exporter reads the state file (no scrape error); a query shows the redirect, and its end $took s after the file went (scrape 1 s)"
+	else
+		fail prometheus "redirecting $before then $after after $took s, textfile scrape error '$e'"
+	fi
+	stop_it
+}
+
+# The hook (-x): once per change, with the old and new addresses, its exit
+# status and first stderr line logged; never two at once; killed after the
+# timeout while the rounds go on; changes meanwhile: one more run after it.
+t_hook() {
+	web
+	u=http://127.0.0.1:$port
+	r=$tmp/r.hook
+	ho=$tmp/hook.out
+	: >"$ho"
+	echo 0 >"$tmp/hook.sleep"
+	cat >"$tmp/hook" <<EOF
+#!/bin/sh
+mkdir "$tmp/hook.running" 2>/dev/null || echo overlap >>"$ho"
+echo "[\$FAILOVERDNS_HEALTH_OLD]>[\$FAILOVERDNS_HEALTH_NEW]" >>"$ho"
+sleep \$(cat "$tmp/hook.sleep")
+rmdir "$tmp/hook.running"
+echo "hook stderr line" >&2
+echo second >&2
+exit 3
+EOF
+	chmod 755 "$tmp/hook"
+	down hl
+	up hp
+	start hook -i 0.2 -t 1 -f 1 -u 1 -r "$r" -x "$tmp/hook" -c "$u/hl" -p "$P=$u/hp"
+	until_true 10 has "$r" "$P"
+	until_true 5 logged hook "exit 3: hook stderr line"
+	up hl
+	until_true 10 nofile "$r"
+	until_true 5 sh -c '[ "$(grep -c "exit 3: hook stderr line" "$1")" -ge 2 ]' - "$tmp/hook.log"
+	sleep 1
+	got=$(tr '\n' ' ' <"$ho")
+	if [ "$got" = "[]>[$P] [$P]>[] " ] &&
+	    [ "$(grep -c "exit 3: hook stderr line" "$tmp/hook.log")" -eq 2 ]; then
+		pass "hook: once per change, OLD/NEW '$got', exit 3 and the first stderr line logged"
+	else
+		fail hook "runs: '$got'"
+		show hook
+	fi
+	# Slow: killed after the timeout; meanwhile the file follows two more
+	# changes; then one more run with the latest change.
+	echo 5 >"$tmp/hook.sleep"
+	: >"$ho"
+	down hl
+	until_true 10 has "$r" "$P"
+	t0=$(date +%s)
+	up hl
+	until_true 10 nofile "$r" && meanwhile=ok || meanwhile=no
+	down hl
+	until_true 10 has "$r" "$P" && [ -d "$tmp/hook.running" ] && meanwhile2=ok || meanwhile2=no
+	until_true 10 logged hook "killed after 1 s"
+	sleep 1
+	rmdir "$tmp/hook.running" 2>/dev/null
+	until_true 5 sh -c '[ "$(grep -c "killed after" "$1")" -ge 2 ]' - "$tmp/hook.log"
+	got=$(tr '\n' ' ' <"$ho")
+	# Two changes during the run that end where it began: no second run.
+	if [ "$meanwhile/$meanwhile2" = ok/ok ] && logged hook "killed after 1 s" &&
+	    ! grep -q overlap "$ho" && [ "$got" = "[]>[$P] " ]; then
+		pass "hook: a slow one killed after the timeout, rounds go on meanwhile (two changes), never two at once, no run for a net change of nothing ($got)"
+	else
+		fail hook "slow: rounds meanwhile $meanwhile/$meanwhile2, runs '$got'"
+		show hook 12
+	fi
+	stop_it
+	"$H" -x relative -r "$r" -c "$u/hl" 2>"$tmp/err"
+	[ $? -eq 1 ] && grep -q "^failoverdns-health: -x: not an absolute" "$tmp/err" &&
+	    pass "hook: -x relative: exit 1" || fail hook "-x relative: $(head -1 "$tmp/err")"
 }
 
 # ------------------------------------------------------------ around it
@@ -848,6 +1558,20 @@ t_drain() {
 	else
 		fail drain "rcodes $before/$during/$after/$undrained (want 0/5/5/0), $early after 1 s, exit $rc after $took s, -u exit $urc: $(tr '\n' ' ' <"$tmp/d.err")"
 	fi
+	# Undrained (-u) by someone else during the wait: not "safe", exit 3.
+	"$D" -w 2 "$f" 2>"$tmp/d3.err" &
+	dp=$!
+	pids="$pids $dp"
+	until_true 5 test -e "$f"
+	"$D" -u "$f" 2>/dev/null
+	wait $dp
+	rc=$?
+	if [ $rc -eq 3 ] && ! grep -q "safe to stop" "$tmp/d3.err" &&
+	    grep -q "is gone" "$tmp/d3.err"; then
+		pass "drain: -u by someone else during the wait: exit 3, not 'safe to stop'"
+	else
+		fail drain "-u during the wait: exit $rc: $(tr '\n' ' ' <"$tmp/d3.err")"
+	fi
 	# waiting ARG...: failoverdns-drain ARG... $f in the background, once it
 	# waits; sets dp (its PID) and sl (its sleep's, forked after the line).
 	waiting() {
@@ -909,10 +1633,26 @@ t_unit() {
 	else
 		fail unit "exposure $e, above $EXPOSURE_MAX"
 	fi
-	grep -q '^RuntimeDirectoryMode=0755' "$u" && grep -q '^ExecStopPost=' "$u" &&
-	    grep -q '^Restart=always' "$u" &&
-	    pass "unit: RuntimeDirectoryMode=0755, Restart=always, ExecStopPost=" ||
-	    fail unit "RuntimeDirectoryMode=0755, Restart=always or ExecStopPost= missing"
+	grep -q '^RuntimeDirectoryMode=0755' "$u" && ! grep -q '^ExecStopPost=' "$u" &&
+	    ! grep -q '^RuntimeDirectoryPreserve=' "$u" &&
+	    grep -q '^Restart=always' "$u" && grep -q '^StartLimitIntervalSec=0' "$u" &&
+	    grep -q '^RestartPreventExitStatus=1' "$u" &&
+	    pass "unit: RuntimeDirectoryMode=0755 (removed on stop: no ExecStopPost=), Restart=always without a start limit, not after exit 1" ||
+	    fail unit "RuntimeDirectory/Restart/StartLimit settings not as documented"
+	# TasksMax= leaves room for the shipped example's checks and 64 more.
+	tm=$(sed -n 's/^TasksMax=//p' "$u")
+	[ "${tm:-0}" -ge $((4 * 66 + 8)) ] 2>/dev/null &&
+	    pass "unit: TasksMax=$tm (4 per check + 8: $(( (tm - 8) / 4 )) checks)" ||
+	    fail unit "TasksMax=$tm: below 4 x 66 + 8"
+	# The shipped examples check a health path, not a port (a hung web
+	# server accepts connections).
+	l=$(grep -e '^FAILOVERDNS_HEALTH_ARGS=' contrib/default/failoverdns-health;
+	    sed -n '/^FAILOVERDNS_HEALTH_ARGS=/,/^\.Ed/p' health/failoverdns-health.8)
+	case $l in
+	*tcp://*) fail unit "a tcp:// check in the shipped defaults or the man page's unit example: $l" ;;
+	*https://*) pass "unit: the shipped defaults and the man page's unit example check https://, not tcp://" ;;
+	*) fail unit "no FAILOVERDNS_HEALTH_ARGS example found" ;;
+	esac
 	grep -q '^PrivateNetwork=yes' contrib/systemd/failoverdns.service &&
 	    pass "unit: failoverdns.service keeps PrivateNetwork=yes" ||
 	    fail unit "failoverdns.service lost PrivateNetwork=yes"
@@ -960,9 +1700,9 @@ t_run_scripts() {
 }
 
 # HEALTH_TESTS='t_a t_b' runs only those.
-for t in ${HEALTH_TESTS:-t_bad_arguments t_checks t_parallel t_tcp_active \
-    t_http_active t_fall_rise t_fail_open t_standby t_all t_file_order t_atomic t_signals \
-    t_failoverdns_reads_it t_drain t_unit t_run_scripts}; do
+for t in ${HEALTH_TESTS:-t_bad_arguments t_checks t_default_timeout t_unknown t_parallel t_tcp_active \
+    t_http_active t_fall_rise t_fail_open t_standby t_all t_detect t_file_order t_atomic t_signals \
+    t_renew t_stale t_lock_exits t_unwritable t_tasks t_state t_prometheus t_hook t_failoverdns_reads_it t_drain t_unit t_run_scripts}; do
 	$t
 done
 [ $nfail -eq 0 ]

@@ -5,8 +5,8 @@
 # web service dies (webdies); with Knot Resolver, server2 stands by (-S),
 # server1 goes dark and comes back (standby, standby-back; Unbound's standby
 # is in the full run only, see run.sh).  One line per run: pass / FAIL (the
-# limits of tests/lab/report.py: clients not moved within TTL + fall x interval
-# + timeout + 1 s, a failed lookup, ...) / skip (not root, no network
+# limits of tests/lab/report.py: clients not moved within TTL + fall x max(interval,
+# timeout) + timeout + 1 s, a failed lookup, ...) / skip (not root, no network
 # namespaces, a tool missing).  Exit 0 iff no FAIL.  3 to 6 minutes (load).
 cd "$(dirname "$0")/.." || exit 1
 skip() { echo "skip: lab: $1"; exit 0; }

@@ -10,7 +10,8 @@
 # connections at once (more than the 200-in-2-s default trigger limit; and
 # the same with that limit, which must fail the socket), both sockets still
 # listening, the service exiting after its idle time and starting on
-# the next query, the drain file, and systemd-analyze security.
+# the next query, the drain file, systemd-analyze security, and
+# failoverdns-health.service writing, renewing and removing its file.
 #
 # The tree is built once (about a minute) into $FAILOVERDNS_CACHE (default
 # /var/cache/failoverdns-test); then a run takes about 50 seconds, most of
@@ -22,25 +23,16 @@ set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 FDNS=${FAILOVERDNS:-$top/failoverdns}
-CACHE=${FAILOVERDNS_CACHE:-/var/cache/failoverdns-test}
-# Bump the suffix when the package list changes.
-PACKAGES=systemd,systemd-sysv,dbus,dnsutils,dnsperf,iproute2,make,man-db
-TREE=$CACHE/bookworm-systemd-1
 EXPOSURE_MAX=0.3
+# The container: CACHE, TREE, container_probe and the rest.
+. "$top/tests/container.sh"
 
 nfail=0
 pass() { echo "pass: $*"; }
 fail() { echo "FAIL: $*"; nfail=$((nfail + 1)); }
 skip() { echo "skip: $*"; }
 
-if [ "$(id -u)" != 0 ]; then
-	skip "systemd: needs root (systemd-nspawn)"
-	exit 0
-fi
-if ! command -v systemd-nspawn >/dev/null 2>&1; then
-	skip "systemd: systemd-nspawn (package systemd-container) is not installed"
-	exit 0
-fi
+container_probe systemd skip
 if [ ! -x "$FDNS" ]; then
 	fail "systemd: $FDNS: no such program (run make first)"
 	exit 1
@@ -52,16 +44,6 @@ do
 		exit 1
 	fi
 done
-
-# Probe: the namespaces systemd-nspawn --private-network makes (network,
-# mount, PID, IPC, UTS) and a loopback it can bring up: CAP_SYS_ADMIN and
-# CAP_NET_ADMIN.  Whether a systemd boots in there is the next probe: the
-# test unit in the container writes /results/booted first.
-if ! err=$(unshare --net --mount --pid --fork --ipc --uts \
-    ip link set lo up 2>&1); then
-	skip "systemd: cannot make the namespaces systemd-nspawn needs (unshare --net --mount --pid --ipc --uts, ip link set lo up; CAP_SYS_ADMIN and CAP_NET_ADMIN): $(echo "$err" | head -n 1)"
-	exit 0
-fi
 
 mkdir -p "$CACHE" || exit 2
 run=$(mktemp -d /tmp/failoverdns-systemd.XXXXXX) || exit 2
@@ -78,44 +60,8 @@ trap 'exit 129' HUP
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# One run at a time on this machine: the tree is built once, and nspawn
-# locks the directory it boots.
-exec 9>"$CACHE/lock"
-if ! flock -w 600 9; then
-	fail "systemd: $CACHE/lock still held after 600 s"
-	exit 1
-fi
-
-# The mirror that apt uses here; Debian's own otherwise.
-mirror() {
-	m=$(sed -n 's/^URIs: *\(http[^ ]*\/debian\/*\)$/\1/p' \
-	    /etc/apt/sources.list.d/*.sources 2>/dev/null | head -n 1)
-	[ -n "$m" ] || m=$(sed -n \
-	    's/^deb  *\(\[[^]]*\] *\)\{0,1\}\(http[^ ]*\/debian\/*\) *bookworm .*/\2/p' \
-	    /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
-	    head -n 1)
-	echo "${m:-http://deb.debian.org/debian}"
-}
-
-if [ ! -f "$TREE/.failoverdns-complete" ]; then
-	if ! command -v debootstrap >/dev/null 2>&1; then
-		skip "systemd: no cached tree and debootstrap is not installed"
-		exit 0
-	fi
-	rm -rf "$TREE.new"
-	echo "# building $TREE (debootstrap, about a minute)"
-	if timeout 900 debootstrap --variant=minbase --include="$PACKAGES" \
-	    bookworm "$TREE.new" "$(mirror)" >"$CACHE/debootstrap.log" 2>&1
-	then
-		touch "$TREE.new/.failoverdns-complete"
-		rm -rf "$TREE"
-		mv "$TREE.new" "$TREE"
-	else
-		fail "systemd: debootstrap failed, see $CACHE/debootstrap.log"
-		tail -n 5 "$CACHE/debootstrap.log" | sed 's/^/# /'
-		exit 1
-	fi
-fi
+container_lock systemd
+container_tree systemd skip
 
 # What make install needs, with the program under test already built (newer
 # than its source, so make does not try to compile in the container).
@@ -171,19 +117,7 @@ close $_ for @s;
 printf "%d %d %d\n", scalar @s, $ok, time - $t0;
 EOF
 
-cat >"$run/t/fdns-test.service" <<'EOF'
-[Unit]
-Description=failoverdns checks
-After=basic.target dbus.socket
-SuccessAction=poweroff
-FailureAction=poweroff
-[Service]
-Type=oneshot
-ExecStart=/bin/bash /t/inside.sh
-StandardOutput=file:/results/debug
-StandardError=inherit
-TimeoutStartSec=360
-EOF
+container_unit 360
 
 # The checks, run by systemd inside the container.  Verdict lines go to
 # /results/out, everything else to /results/debug.
@@ -528,38 +462,68 @@ exposure() {
 }
 exposure "$EXPOSURE_MAX" ""
 
+# failoverdns-health.service: with exec: checks (no network needed: the
+# local one fails, the peer's passes) it writes the redirect file (0644)
+# and the state file in its RuntimeDirectory (0755); after a SIGKILL
+# systemd restarts it; stopped, the directory and the file are gone; a bad
+# argument (exit 1) is not restarted.
+hd=/run/failoverdns-health
+cp /etc/default/failoverdns-health /tmp/health-defaults
+echo 'FAILOVERDNS_HEALTH_ARGS="-i 0.5 -r /run/failoverdns-health/redirect -s /run/failoverdns-health/state.prom -c exec:/bin/false -p 203.0.113.2=exec:/bin/true"' \
+    >/etc/default/failoverdns-health
+health_file() {	# CONTENT: polls (10 s) until the redirect file says CONTENT
+	local i=0
+	until [ "$(cat $hd/redirect 2>/dev/null)" = "$1" ] || [ $i -ge 20 ]; do
+		sleep 0.5
+		i=$((i + 1))
+	done
+	[ "$(cat $hd/redirect 2>/dev/null)" = "$1" ]
+}
+systemctl start failoverdns-health.service
+if health_file 203.0.113.2 && [ "$(stat -c %a $hd/redirect)" = 644 ] &&
+    [ "$(stat -c %a $hd)" = 755 ] &&
+    grep -q '^failoverdns_health_redirecting 1$' $hd/state.prom; then
+	pass "failoverdns-health.service: writes the redirect file (203.0.113.2, 0644) and the state file in /run/failoverdns-health (0755)"
+else
+	fail "failoverdns-health.service: no redirect file: $(systemctl is-active failoverdns-health.service); $(ls -l $hd 2>&1 | tr '\n' ' ')"
+	journalctl --no-pager -u failoverdns-health.service | tail -n 20
+fi
+pid1=$(systemctl show -P MainPID failoverdns-health.service)
+systemctl kill -s KILL failoverdns-health.service
+sleep 3
+pid2=$(systemctl show -P MainPID failoverdns-health.service)
+if [ "$(systemctl show -P NRestarts failoverdns-health.service)" = 1 ] &&
+    [ "$pid2" != "$pid1" ] && [ "$pid2" != 0 ] && health_file 203.0.113.2 &&
+    [ "$(ls $hd | tr '\n' ' ')" = "redirect redirect.lock redirect.work state.prom " ]; then
+	pass "failoverdns-health.service: SIGKILL: restarted (NRestarts 1), the file written again, nothing else left"
+else
+	fail "failoverdns-health.service: SIGKILL: NRestarts $(systemctl show -P NRestarts failoverdns-health.service), PID $pid1 then $pid2, $(ls $hd 2>&1 | tr '\n' ' ')"
+fi
+systemctl stop failoverdns-health.service
+if [ ! -e $hd ]; then
+	pass "failoverdns-health.service: stopped: $hd and the redirect file are gone"
+else
+	fail "failoverdns-health.service: stopped: $(ls -l $hd | tr '\n' ' ')"
+fi
+echo 'FAILOVERDNS_HEALTH_ARGS="-i 0 -r /run/failoverdns-health/redirect -c exec:/bin/true"' \
+    >/etc/default/failoverdns-health
+systemctl start failoverdns-health.service
+sleep 3
+if [ "$(systemctl is-active failoverdns-health.service)" = failed ] &&
+    [ "$(systemctl show -P NRestarts failoverdns-health.service)" = 0 ] &&
+    [ ! -e $hd/redirect ]; then
+	pass "failoverdns-health.service: a bad argument (exit 1): failed, not restarted"
+else
+	fail "failoverdns-health.service: a bad argument: $(systemctl is-active failoverdns-health.service), NRestarts $(systemctl show -P NRestarts failoverdns-health.service)"
+fi
+journalctl --no-pager -u failoverdns-health.service | tail -n 30
+systemctl reset-failed failoverdns-health.service
+cp /tmp/health-defaults /etc/default/failoverdns-health
+
 journalctl --no-pager -u failoverdns.service -u failoverdns.socket -u 'failoverdns-tcp*' | tail -n 50
 echo done >/results/done
 EOF
 
-rm -f "$run/results/out" "$run/results/done" "$run/results/booted"
-# --volatile=overlay: the cached tree stays as built; --private-network: the
-# container has its own loopback and nothing else; bpf() is allowed so that
-# systemd enforces IPAddressDeny=.  Arguments after the
-# directory go to systemd, which takes them as its kernel command line.
-timeout 420 systemd-nspawn --quiet --boot --register=no --keep-unit \
-    --private-network --volatile=overlay --system-call-filter=bpf \
-    --directory="$TREE" \
-    --bind="$run/results:/results" --bind-ro="$run/src:/src" \
-    --bind-ro="$run/t:/t" \
-    --bind-ro="$run/t/fdns-test.service:/etc/systemd/system/fdns-test.service" \
-    systemd.wants=fdns-test.service </dev/null >"$run/console.log" 2>&1 &
-nspawn_pid=$!
-wait "$nspawn_pid"
-rc=$?
-nspawn_pid=
-
-if [ ! -f "$run/results/booted" ]; then
-	skip "systemd: systemd does not boot in a container here (systemd-nspawn --boot, exit $rc): $(grep -v '^ *$' "$run/console.log" | tail -n 2 | tr '\n' ' ')"
-	exit 0
-fi
-if [ -f "$run/results/out" ]; then
-	cat "$run/results/out"
-	nfail=$((nfail + $(grep -c '^FAIL: ' "$run/results/out")))
-fi
-if [ ! -f "$run/results/done" ]; then
-	fail "systemd: the checks in the container did not finish (nspawn exit $rc)"
-	tail -n 20 "$run/console.log" | sed 's/^/# /'
-	[ -f "$run/results/debug" ] && tail -n 20 "$run/results/debug" | sed 's/^/# /'
-fi
+container_boot 420 --bind-ro="$run/src:/src"
+container_verdict systemd "$rc"
 [ $nfail -eq 0 ]

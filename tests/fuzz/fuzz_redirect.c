@@ -15,9 +15,10 @@
  *
  * What the file should mean is decided here without failoverdns.c's code
  * (failoverdns.8, -r): addresses separated by spaces, tabs or newlines
- * (and CR, as failoverdns.c reads it), each one inet_pton(3) accepts, at
- * most 16 of each family, no duplicates, no IPv4-mapped IPv6 address, at
- * most 4096 bytes, no NUL byte.  Invariants:
+ * (and CR), each one inet_pton(3) accepts, at most 16 of each family, no
+ * duplicates, no IPv4-mapped IPv6 address, none unspecified (0.0.0.0, ::),
+ * IPv4 224.0.0.0/3 or IPv6 ff00::/8, at most 4096 bytes, no NUL byte.
+ * Invariants:
  *  - such a file with at least one address: addr_source() returns records
  *    other than argv's, and an A (AAAA) answer holds exactly the file's
  *    IPv4 (IPv6) addresses, each once, or none (NODATA: NOERROR, AA, the
@@ -32,7 +33,10 @@
  *    the replies given with argv's records: -r changes A and AAAA only;
  *  - a UDP reply without TC equals the TCP reply;
  *  - a second addr_source() on the unchanged file returns the same records
- *    (the file is read again only when it changed).
+ *    (the file is read again only when it changed);
+ *  - under -e 30 (the third configuration): the same file made 31 s old
+ *    gives argv's records, made fresh again the file's (the age is looked
+ *    at on each call).
  *
  * failoverdns.c logs every read of the file to stderr; stdio's stderr is
  * pointed at /dev/null so that a long run does not fill the disk.  The
@@ -47,7 +51,7 @@
 #undef LLVMFuzzerInitialize
 #undef LLVMFuzzerTestOneInput
 
-#define R_CONFIGS	2
+#define R_CONFIGS	3
 #define R_QUERIES	9
 
 static char		 r_dir[4096], r_path[4200], r_new[4200];
@@ -70,7 +74,11 @@ static char *r_argv1[] = {
 	"a.B." L63 "." L63 "." L63 ".zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz",
 	"203.0.113.7", NULL
 };
-static char **r_argvs[R_CONFIGS] = { r_argv0, r_argv1 };
+static char *r_argv2[] = {
+	"failoverdns", "-r", r_path, "-e", "30", "-n", "server1.com.",
+	"www.example.com", "198.51.100.1", "2001:db8::1", NULL
+};
+static char **r_argvs[R_CONFIGS] = { r_argv0, r_argv1, r_argv2 };
 
 /* What a file means, decided by this harness alone. */
 struct expect {
@@ -137,6 +145,9 @@ r_expect(const uint8_t *data, size_t size, struct expect *e)
 			len = 16;
 		} else
 			return;
+		if (b[0] >= (f ? 0xff : 224) || memcmp(b, "\0\0\0\0\0\0\0\0"
+		    "\0\0\0\0\0\0\0", len) == 0)
+			return;		/* no unicast address */
 		for (k = 0; k < e->count[f]; k++)
 			if (memcmp(e->addr[f][k], b, len) == 0)
 				return;		/* a duplicate */
@@ -284,6 +295,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const struct rrset *addr;
+	struct timespec	 ts[2];
 	struct expect	 e;
 	struct query	 qu, qt, qo;
 	struct parsed	 pu, pt;
@@ -331,6 +343,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    r_own_tcp, &qo);
 			CHECK(no == nt && memcmp(r_own_tcp, r_out, nt) == 0);
 		}
+		if (config.max_age == 0)
+			continue;
+		/* -e: too old, then fresh again, the same process. */
+		ts[0].tv_sec = ts[1].tv_sec = time(NULL) - config.max_age - 1;
+		ts[0].tv_nsec = ts[1].tv_nsec = 0;
+		CHECK(utimensat(AT_FDCWD, r_path, ts, 0) == 0);
+		CHECK(addr_source() == config.addr);
+		ts[0].tv_nsec = ts[1].tv_nsec = UTIME_NOW;
+		CHECK(utimensat(AT_FDCWD, r_path, ts, 0) == 0);
+		CHECK(addr_source() == addr);
 	}
 	return 0;
 }

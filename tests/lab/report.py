@@ -9,13 +9,13 @@ A run fails when
 - dark, stop, drain: the clients were not all on the survivor within TTL + 5 s,
   or (drain) a client lookup failed;
 - webdies, standby (server1 dark after server2 stood by with -S): a lookup
-  sent later than TTL + fall x interval + timeout + 1 s after the event
+  sent later than TTL + fall x max(interval, timeout) + timeout + 1 s after the event
   (failoverdns-health's -f -i -t, from the events file) still got the failed
   server's address, or any lookup failed; webdies also when a lookup after the
   event took over MS ms (default 50); standby also when a client got anything
   but server1's address while server2 stood by;
 - standby-back (the same run, server1 back): a lookup sent later than
-  TTL + rise x interval + timeout + 1 s after the return got no server1
+  TTL + rise x max(interval, timeout) + timeout + 1 s after the return got no server1
   address, or a lookup failed after the return;
 - alldown (both web services dead): a lookup failed, either server asked
   directly at the end did not answer with its own address, a redirect file was
@@ -49,7 +49,7 @@ TITLES = {
 FAILURES = ["dark", "stop", "drain", "webdies", "standby"]
 EVENT_OF = {"standby": "dark", "standby-back": "back"}  # the event a scenario is timed from
 SOURCE = {"standby-back": "standby"}    # recorded within another scenario's run
-HEALTH_KEYS = ("h_interval", "h_timeout", "h_fall", "h_rise")
+HEALTH_KEYS = ("h_interval", "h_timeout", "h_fall", "h_rise", "h_maxage")
 
 
 class Row:
@@ -168,7 +168,9 @@ def analyse(d, sc):
     elif sc in FAILURES and EVENT_OF.get(sc, sc) in ev:
         t0 = ev[EVENT_OF.get(sc, sc)]
         before = [x for x in rows if x.t < t0]
-        after = [x for x in rows if x.t >= t0]
+        # webdies: the failover is judged until the health program is
+        # stopped (its own step, below)
+        after = [x for x in rows if x.t >= t0 and x.done() < ev.get("hstop", 1e18)]
         moved(res, after, survivor, t0)
         # after the event every answer with the victim's address comes from the
         # resolver's cache: how long the cache kept clients on the victim
@@ -180,8 +182,13 @@ def analyse(d, sc):
         res["after_fail"] = sum(1 for x in after if not x.ok())
         res["worst"] = worst(after)
         res["share"] = share(before)
-        res["window"] = end - t0
+        res["window"] = min(end, ev.get("hstop", end)) - t0
         res["t0"] = t0
+        if sc == "webdies":
+            res["hstop"] = "hstop" in ev or "hstop_setup" in ev
+            res["hstop_setup"] = "hstop_setup" in ev
+            res["hstop_own"] = ev["hstop_own"] - ev["hstop"] if "hstop_own" in ev else None
+            res["hcont_back"] = ev["hcont_back"] - ev["hcont"] if "hcont_back" in ev else None
         if sc == "standby":
             # every lookup decided before the back event belongs to this
             # scenario; one still waiting (on the dark server) when server1
@@ -479,11 +486,12 @@ HEALTH_SCENARIOS = ("webdies", "alldown", "standby", "standby-back")
 
 
 def bound(d, ttl, count_key):
-    """TTL + count x interval + timeout + 1 s, the health scenarios' limit, or None."""
+    """TTL + count x max(interval, timeout) + timeout + 1 s (a round lasts up to
+    the timeout when a check hangs), the health scenarios' limit, or None."""
     h = d["health"]
     if not all(k in h for k in ("interval", "timeout", count_key)):
         return None
-    return ttl + h[count_key] * h["interval"] + h["timeout"] + 1
+    return ttl + h[count_key] * max(h["interval"], h["timeout"]) + h["timeout"] + 1
 
 
 def health_checks(s, d, a, ttl, max_latency):
@@ -510,6 +518,19 @@ def health_checks(s, d, a, ttl, max_latency):
     if s == "webdies" and a["worst"] != "–" and (a["worst"] == "timeout" or float(a["worst"]) > max_latency):
         why.append("a lookup after the event took %s ms > %d (%d of %d over 50 ms after, %d of %d before)" % (
             a["worst"], max_latency, a["slow_after"], a["n_after"], a["slow_before"], a["n_before"]))
+    if s == "webdies" and a.get("hstop"):
+        if a["hstop_setup"]:
+            why.append("health program stopped: the server was not redirecting before")
+        elif "maxage" not in d["health"]:
+            why.append("health program stopped: no -e recorded")
+        else:
+            m, r = d["health"]["maxage"], max(d["health"]["interval"], d["health"]["timeout"]) + d["health"]["timeout"] + 1
+            if a["hstop_own"] is None or a["hstop_own"] > m + 1:
+                why.append("health program stopped: own address %s s after SIGSTOP (limit -e %g + 1 s)" % (
+                    fmt_s(a["hstop_own"]), m))
+            if a["hcont_back"] is None or a["hcont_back"] > r:
+                why.append("health program continued: redirect back %s s after SIGCONT (limit %.1f s)" % (
+                    fmt_s(a["hcont_back"]), r))
     if s == "standby" and a["hold_other"]:
         why.append("%d answers other than server1's while server2 stood by" % a["hold_other"])
     if s == "alldown":
@@ -539,10 +560,14 @@ def health_tables(data, resolvers, scenarios):
               ttl, h["interval"], h["timeout"], h["fall"], h["rise"]), "",
           "Each server runs failoverdns with `-r FILE` and `health/failoverdns-health` beside it:",
           "this server's check `tcp://ITS_ADDRESS:80` (the lab's web service), the other server",
-          "as the peer (`-p ADDRESS=tcp://ADDRESS:80`). *Limit*: TTL + fall x interval + timeout",
+          "as the peer (`-p ADDRESS=tcp://ADDRESS:80`). *Limit*: TTL + fall x max(interval, timeout) + timeout",
           "+ 1 s (standby-back: rise instead of fall), what issue 13 asks for.", "",
           "- webdies: the web service of the server in use dies; its failoverdns-health then",
-          "  redirects to the other server's address.",
+          "  redirects to the other server's address.  Then (runs after issue 17) that",
+          "  failoverdns-health is stopped (SIGSTOP): failoverdns runs with `-e` (maxage) and must",
+          "  answer with its own address again within maxage + 1 s, asked directly; continued",
+          "  (SIGCONT), the redirect must be back within max(interval, timeout) + timeout + 1 s.",
+          "  The failover columns count lookups until the stop.",
           "- standby: server2's failoverdns-health runs with `-S`, so both servers hand out",
           "  server1's address; after the hold server1 goes dark (link down) and server2 answers",
           "  with its own once server1's check has failed `fall` times. *Hold*: client answers",
@@ -589,6 +614,9 @@ def health_tables(data, resolvers, scenarios):
                 notes = "hold: %d" % a["hold_other"]
             if s == "webdies":
                 notes = "server%s's web service died" % a["victim"][1]
+                if a.get("hstop") and not a["hstop_setup"]:
+                    notes += "; its failoverdns-health stopped: own address after %s s (-e %g), continued: redirect after %s s" % (
+                        fmt_s(a["hstop_own"]), d["health"].get("maxage", 0), fmt_s(a["hcont_back"]))
             md.append("| %s | %s | %s | %s | %.0f | %d | %s | %s | %s |" % (
                 NAMES[r], s, sw, fmt_s(a["failover"], a["window"]), b, a["failures"], a["worst"], slow, notes))
     return md + ["", "failures: failed client lookups (webdies, alldown: whole run; standby: those decided",

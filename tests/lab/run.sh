@@ -82,6 +82,7 @@ BACK_SECS=30            # back: how long to watch for the returned server's traf
 POST=$((TTL + 8))       # watch this long after a failure event
 DELAY_MS=150            # geo
 H_INTERVAL=1 H_TIMEOUT=1 H_FALL=2 H_RISE=2      # failoverdns-health -i -t -f -u
+H_MAXAGE=6      # failoverdns -e: 3 x (interval + timeout)
 
 P=fol$(printf %x $$)    # namespace and interface prefix, unique to this run
 W=$(mktemp -d /tmp/failoverdns-lab.XXXXXX)
@@ -134,7 +135,7 @@ EOF
 		nsd_conf "$d" "$addr" www.example.com.:www.zone
 		eval "SRV_PID_$s=\$(spawn $s \"\$d/dns.log\" nsd -d -c \"\$d/nsd.conf\")"
 	else
-		[ "$HEALTH" = 1 ] && check="-r $d/redirect"
+		[ "$HEALTH" = 1 ] && check="-r $d/redirect -e $H_MAXAGE"
 		eval "SRV_PID_$s=\$(spawn $s \"\$d/dns.log\" udpsvd -l $name $addr 53 \
 			\"\$BIN\" -v -t $ttl -d \"\$d/down\" $check \
 			-n server1.lab -n server2.lab www.example.com $addr)"
@@ -236,8 +237,8 @@ run_one() {     # run_one RESOLVER SCENARIO [K]: K-th run of this cell
 		else
 			start_health s2 || return 1
 		fi
-		printf 'h_interval %s\nh_timeout %s\nh_fall %s\nh_rise %s\n' \
-			$H_INTERVAL $H_TIMEOUT $H_FALL $H_RISE >>"$EV"
+		printf 'h_interval %s\nh_timeout %s\nh_fall %s\nh_rise %s\nh_maxage %s\n' \
+			$H_INTERVAL $H_TIMEOUT $H_FALL $H_RISE $H_MAXAGE >>"$EV"
 	fi
 	if [ "$sc" = geo ]; then
 		ip netns exec "${P}s1" iptables-legacy -A OUTPUT -p udp --sport 53 -j NFQUEUE --queue-num 7 ||
@@ -248,6 +249,7 @@ run_one() {     # run_one RESOLVER SCENARIO [K]: K-th run of this cell
 	echo "ttl $ttl" >>"$EV"
 	dur=$((3 * TTL + 5 + POST + TTL + 5 + BACK_SECS))
 	[ "$sc" = standby ] && dur=$((HOLD + 3 * TTL + 5 + POST + 3 * TTL + 5 + 2 * TTL + 8))
+	[ "$sc" = webdies ] && dur=$((dur + H_MAXAGE + 15 + POST))
 	pid=$(spawn res "$W/probe.log" "$PY" "$HERE/probe.py" $RES www.example.com. \
 		$INTERVAL $dur $PTIMEOUT "$CSV")
 	event start
@@ -263,7 +265,8 @@ run_one() {     # run_one RESOLVER SCENARIO [K]: K-th run of this cell
 		alldown) event alldown; kill "$WEB_PID_s1" "$WEB_PID_s2"; stop_web s1; stop_web s2 ;;
 		esac
 		pause $POST
-		[ "$sc" = alldown ] && direct ;;
+		[ "$sc" = alldown ] && direct
+		[ "$sc" = webdies ] && health_stopped $VICTIM ;;
 	standby)        # server2 hands out server1's address; server1 goes dark, comes back
 		pause "$HOLD"
 		wait_fresh $((3 * TTL + 5))
@@ -276,7 +279,7 @@ run_one() {     # run_one RESOLVER SCENARIO [K]: K-th run of this cell
 		# dark period, not to the return (CI saw one straddle it)
 		wait_fresh $((3 * TTL + 5)) quiet
 		event back; link_up s1
-		pause $((2 * TTL + 8)) ;;       # the limit is TTL + rise x interval + timeout + 1
+		pause $((2 * TTL + 8)) ;;       # the limit is TTL + rise x max(interval, timeout) + timeout + 1
 	back)
 		wait_fresh $((3 * TTL + 5))
 		event dark; link_down $VICTIM
@@ -295,6 +298,27 @@ run_one() {     # run_one RESOLVER SCENARIO [K]: K-th run of this cell
 	stop_all_servers
 }
 
+asked() {       # asked s1|s2: what that server answers for A now, asked directly
+	local a
+	[ "$1" = s1 ] && a=$S1 || a=$S2
+	ip netns exec "${P}res" dig +short +tries=1 +time=1 +norecurse @$a www.example.com A \
+		2>/dev/null | tr '\n' ' ' | sed 's/ $//'
+}
+health_stopped() {      # health_stopped s1|s2: its failoverdns-health stopped (SIGSTOP), then continued
+	local s=$1 own other v=HEALTH_PID_$1 end
+	[ "$s" = s1 ] && own=$S1 other=$S2 || own=$S2 other=$S1
+	[ "$(asked $s)" = "$other" ] || { echo "hstop_setup $(date +%s.%N)" >>"$EV"; return; }
+	# the redirect file is no longer renewed: failoverdns -e lets it expire
+	event hstop; kill -STOP "${!v}"
+	end=$(($(date +%s) + H_MAXAGE + 10))
+	while [ "$(date +%s)" -lt "$end" ] && [ "$(asked $s)" != "$own" ]; do sleep 0.2; done
+	[ "$(asked $s)" = "$own" ] && echo "hstop_own $(date +%s.%N)" >>"$EV"
+	event hcont; kill -CONT "${!v}"
+	end=$(($(date +%s) + H_INTERVAL + H_TIMEOUT + 10))
+	while [ "$(date +%s)" -lt "$end" ] && [ "$(asked $s)" != "$other" ]; do sleep 0.2; done
+	[ "$(asked $s)" = "$other" ] && echo "hcont_back $(date +%s.%N)" >>"$EV"
+	pause $POST
+}
 direct() {      # what each server answers now, asked directly, and its redirect file
 	local s a
 	for s in s1 s2; do
