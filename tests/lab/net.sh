@@ -91,8 +91,11 @@ ns_add() {      # ns_add NS: a namespace, loopback up, IPv6 off unless NET6
 	case $1 in cli|rt|s1|s2) [ "$NET6" = 1 ] && v6=0 ;; esac
 	ip netns exec "$P$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=$v6
 	ip netns exec "$P$1" sysctl -qw net.ipv6.conf.default.disable_ipv6=$v6
+	# keep_addr_on_down: a link that goes down and comes back keeps its
+	# IPv6 address (the kernel flushes it by default)
 	[ $v6 = 0 ] && ip netns exec "$P$1" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
-		net.ipv6.conf.default.accept_dad=0 net.ipv6.conf.all.accept_ra=0 net.ipv6.conf.default.accept_ra=0
+		net.ipv6.conf.default.accept_dad=0 net.ipv6.conf.all.accept_ra=0 net.ipv6.conf.default.accept_ra=0 \
+		net.ipv6.conf.all.keep_addr_on_down=1 net.ipv6.conf.default.keep_addr_on_down=1
 	return 0
 }
 link_pair() {   # link_pair NS1 IF1 NS2 IF2: a veth pair between two namespaces

@@ -44,6 +44,7 @@ import sys
 
 CACHE = {"curl": 0, "gai": 0, "pycurl": 60, "chromium": 60, "firefox": 90}
 MARGIN = 7
+SLOW = 1.0      # a request that succeeded but took longer than this (s): "slow"
 KEPT = 1.0      # all mode, browsers: a failed request sent within this of the event was on the kept connection
 BROWSERS = ("chromium", "firefox")
 LONG = ("pycurl", "chromium", "firefox")   # keep a connection: users.sh (all mode) restarts them until on server1
@@ -194,6 +195,9 @@ def metrics(rows, ev, sc):
     m["first_s2"] = min(s2) if s2 else None
     fails = [r for r in after if not r[2]]
     m["failed"] = len(fails)
+    slow = [r for r in after if r[2] and r[1] - r[0] > SLOW]
+    m["slow"] = len(slow)
+    m["last_slow"] = max(r[1] - e for r in slow) if slow else None
     m["last_fail"] = max(r[1] - e for r in fails) if fails else None
     m["first_fail"] = min(r[1] - e for r in fails) if fails else None
     m["fail_starts"] = [r[0] - e for r in fails]
@@ -366,7 +370,7 @@ def main():
           "; ".join("`%s` %s" % kv for kv in MODE_DOC.items()) + ".  Cells: **first ok / last fail "
           "(failed)**: seconds from the event until the first request succeeded on server2, and until "
           "the last failed request ended; how many requests failed.  A client asks again 0.3 s after "
-          "each answer; a request fails after 2 s.  *gone*: the last once-a-second sample after the "
+          "each answer; a request fails after 2 s; '+N slow, last T': N requests after the event succeeded but took over 1 s, the last ending at T.  *gone*: the last once-a-second sample after the "
           "event in which the path's entry point (and server2, asked directly) still answered with "
           "server1's address (- none).  all mode: `@s1` = the long-lived client (one kept "
           "connection) was on server1 when it failed (users.sh starts it again until it is).", ""]
@@ -411,6 +415,8 @@ def main():
                         cell = "**%d** (s1 until %s / s2 from %s)" % (m["failed"], fmt(m["last_s1"]), fmt(m["first_s2"]))
                     else:
                         cell = "%s / %s (%d)" % (fmt(m["first_s2"]), fmt(m["last_fail"]), m["failed"])
+                        if m["slow"]:
+                            cell += " +%d slow, last %s" % (m["slow"], fmt(m["last_slow"]))
                     if mode == "all" and c in LONG:
                         cell += " @%s" % {"server1": "s1", "server2": "s2"}.get(m["at_event"], "?")
                     if m["stall"] is not None:
@@ -438,14 +444,14 @@ def main():
         if errs:
             md += ["Failures seen: " + "; ".join("%s: %s" % (c, ", ".join(sorted(v))) for c, v in sorted(errs.items())), ""]
     md += ["## Summary: median [range] over the runs of each cell", "",
-           "| TTL | mode | scenario | path | client | runs | failed | first ok on server2 (s) | last failure (s) |",
-           "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+           "| TTL | mode | scenario | path | client | runs | failed | first ok on server2 (s) | last failure (s) | slow (> 1 s) |",
+           "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for key in sorted(summary, key=lambda k: keyf(k[:3]) + (PATH_ORDER.index(k[3]) if k[3] in PATH_ORDER else 99,
                                                             CLIENT_ORDER.index(k[4]) if k[4] in CLIENT_ORDER else 9)):
         ms = summary[key]
-        md.append("| %d | %s | %s | %s | %s | %d | %s | %s | %s |" % (
+        md.append("| %d | %s | %s | %s | %s | %d | %s | %s | %s | %s |" % (
             key + (len(ms), rng([m["failed"] for m in ms]), rng([m["first_s2"] for m in ms]),
-                   rng([m["last_fail"] for m in ms]))))
+                   rng([m["last_fail"] for m in ms]), rng([m.get("slow") for m in ms]))))
     md += ["", "Paths: " + "; ".join("`%s` %s" % (k, v) for k, v in PATH_DOC.items()) + ".",
            "Clients: " + "; ".join("`%s` %s" % (k, v) for k, v in CLIENT_DOC.items()) + "."]
     for n in glob.glob(os.path.join(out, "raw", "*.notrun")):

@@ -627,7 +627,7 @@ cells() {       # MODE:SCENARIO:CLIENTS lines, one a cell (--short: the make che
 	for m in $MODES; do
 		for sc in $SCENARIOS; do
 			[ "$m" = all ] && [ "$sc" = webdies ] && continue   # = refused there
-			echo "$m:$sc:$CLIENTS"
+			echo "$m:$sc:$ALLCLIENTS"
 		done
 	done
 }
@@ -635,6 +635,7 @@ if [ -n "$PATHS" ]; then
 	setup_clients || { log "network setup failed"; exit 1; }
 	setup_dns "$TTL" || { log "DNS setup failed"; exit 1; }
 	[ "$SHORT" = 1 ] && POST=$((TTL + 20))
+	ALLCLIENTS=$CLIENTS     # each cell sets CLIENTS (--short: its own)
 	for k in $(seq "$FROM" $((FROM + REPEAT - 1))); do
 		for p in $PATHS; do
 			if [ "$p" = resolved ] && ! [ -x "$RESOLVED" ]; then
@@ -642,7 +643,8 @@ if [ -n "$PATHS" ]; then
 				echo "resolved: no $RESOLVED" >>"$OUT/raw/t$TTL-resolved.notrun"
 				continue
 			fi
-			while IFS=: read -r m sc CLIENTS; do
+			while IFS=: read -r m sc cl; do
+				CLIENTS=$cl
 				run_one "$m" "$p" "$sc" "$k" </dev/null || { log "$m / $p / $sc: setup failed"; echo "setup-failed $(date +%s)" >>"$EV"; stop_clients; stop_path "${EV%.events}"; stop_servers; status=1; }
 			done < <(cells)
 		done
