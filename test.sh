@@ -966,6 +966,20 @@ t_tcp_answers_pipelined_queries_in_order() {
 	    fail "ids '$ids': $hex"
 }
 
+# a_queries N: N framed A queries for $ZONE, IDs 1..N (python3: fast).
+a_queries() {
+	/usr/bin/python3 - "$1" $ZONE <<'EOF'
+import struct, sys
+n, zone = int(sys.argv[1]), sys.argv[2]
+name = b"".join(bytes([len(l)]) + l.encode() for l in zone.split(".")) + b"\0"
+out = bytearray()
+for i in range(1, n + 1):
+    m = struct.pack(">6H", i, 0, 1, 0, 0, 0) + name + struct.pack(">2H", 1, 1)
+    out += struct.pack(">H", len(m)) + m
+sys.stdout.buffer.write(out)
+EOF
+}
+
 # many_queries N: N framed queries, IDs 1..N, types A and AAAA by turns.
 many_queries() {
 	i=1
@@ -1928,16 +1942,7 @@ EOF
 # A stream (here the pipe mode) is closed after 10000 queries.
 t_stream_closes_after_10000_queries() {
 	need /usr/bin/python3 || { fail; return; }
-	/usr/bin/python3 - 10001 $ZONE >"$tmp/many" <<'EOF'
-import struct, sys
-n, zone = int(sys.argv[1]), sys.argv[2]
-name = b"".join(bytes([len(l)]) + l.encode() for l in zone.split(".")) + b"\0"
-out = bytearray()
-for i in range(1, n + 1):
-    m = struct.pack(">6H", i, 0, 1, 0, 0, 0) + name + struct.pack(">2H", 1, 1)
-    out += struct.pack(">H", len(m)) + m
-sys.stdout.buffer.write(out)
-EOF
+	a_queries 10001 >"$tmp/many"
 	# shellcheck disable=SC2002
 	cat "$tmp/many" | timeout 20 "$FDNS" $ARGS >"$tmp/out" 2>"$tmp/err"
 	rc=$?
@@ -2111,16 +2116,7 @@ t_redirect_unopenable_opened_once() {
 	rf=$pub/redirect
 	printf '%s\n' $R4a >"$rf"
 	chmod 644 "$rf"
-	/usr/bin/python3 - 1000 $ZONE >"$pub/many" <<'EOF'
-import struct, sys
-n, zone = int(sys.argv[1]), sys.argv[2]
-name = b"".join(bytes([len(l)]) + l.encode() for l in zone.split(".")) + b"\0"
-out = bytearray()
-for i in range(1, n + 1):
-    m = struct.pack(">6H", i, 0, 1, 0, 0, 0) + name + struct.pack(">2H", 1, 1)
-    out += struct.pack(">H", len(m)) + m
-sys.stdout.buffer.write(out)
-EOF
+	a_queries 1000 >"$pub/many"
 	as_nobody "LD_PRELOAD=$pub/open.so SHIM_PATH=$rf SHIM_LOG=$pub/opens" ||
 	    { fail; return; }
 	: >"$pub/opens"

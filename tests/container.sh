@@ -8,6 +8,7 @@
 #                                   missing; a missing package is reported
 #                                   with the function named MISSING
 #   container_lock SUITE            one container at a time on this host
+#   container_run NAME              $run and the traps that clean it up
 #   container_tree SUITE MISSING    debootstraps $TREE once (about a minute)
 #   container_unit SECONDS          $run/t/fdns-test.service: runs
 #                                   /t/inside.sh (bash) once booted
@@ -50,6 +51,25 @@ container_probe() {
 		skip "$1: cannot make the namespaces systemd-nspawn needs (unshare --net --mount --pid --ipc --uts, ip link set lo up; CAP_SYS_ADMIN and CAP_NET_ADMIN): $(echo "$err" | head -n 1)"
 		exit 0
 	fi
+}
+
+# container_run NAME: $run, a work directory /tmp/failoverdns-NAME.*, and
+# traps that stop the container (nspawn_pid) and remove it at any exit
+# (FAILOVERDNS_KEEP=1 keeps it).
+container_run() {
+	run=$(mktemp -d "/tmp/failoverdns-$1.XXXXXX") || exit 2
+	nspawn_pid=
+	trap container_cleanup EXIT
+	trap 'exit 129' HUP
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+}
+container_cleanup() {
+	if [ -n "$nspawn_pid" ]; then
+		kill "$nspawn_pid" 2>/dev/null
+		wait "$nspawn_pid" 2>/dev/null
+	fi
+	[ -n "${FAILOVERDNS_KEEP:-}" ] || rm -rf "$run"
 }
 
 # One run at a time on this machine: the tree is built once, and nspawn

@@ -56,19 +56,7 @@ if [ ! -f "$top/debian/control" ]; then
 	exit 1
 fi
 
-run=$(mktemp -d /tmp/failoverdns-package.XXXXXX) || exit 2
-nspawn_pid=
-cleanup() {
-	if [ -n "$nspawn_pid" ]; then
-		kill "$nspawn_pid" 2>/dev/null
-		wait "$nspawn_pid" 2>/dev/null
-	fi
-	[ -n "${FAILOVERDNS_KEEP:-}" ] || rm -rf "$run"
-}
-trap cleanup EXIT
-trap 'exit 129' HUP
-trap 'exit 130' INT
-trap 'exit 143' TERM
+container_run package
 
 # copy DIR: the source as a checkout has it (tracked and untracked files,
 # not the ignored ones: no build products), into DIR/failoverdns.

@@ -46,19 +46,7 @@ do
 done
 
 mkdir -p "$CACHE" || exit 2
-run=$(mktemp -d /tmp/failoverdns-systemd.XXXXXX) || exit 2
-nspawn_pid=
-cleanup() {
-	if [ -n "$nspawn_pid" ]; then
-		kill "$nspawn_pid" 2>/dev/null
-		wait "$nspawn_pid" 2>/dev/null
-	fi
-	[ -n "${FAILOVERDNS_KEEP:-}" ] || rm -rf "$run"
-}
-trap cleanup EXIT
-trap 'exit 129' HUP
-trap 'exit 130' INT
-trap 'exit 143' TERM
+container_run systemd
 
 container_lock systemd
 container_tree systemd skip
