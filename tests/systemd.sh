@@ -478,7 +478,14 @@ else
 fi
 pid1=$(systemctl show -P MainPID failoverdns-health.service)
 systemctl kill -s KILL failoverdns-health.service
-sleep 3
+# Restarted after RestartSec=1: polled (15 s: a loaded machine is slow).
+i=0
+until [ "$(systemctl show -P NRestarts failoverdns-health.service)" = 1 ] &&
+    [ "$(systemctl show -P MainPID failoverdns-health.service)" != 0 ] ||
+    [ $i -ge 30 ]; do
+	sleep 0.5
+	i=$((i + 1))
+done
 pid2=$(systemctl show -P MainPID failoverdns-health.service)
 if [ "$(systemctl show -P NRestarts failoverdns-health.service)" = 1 ] &&
     [ "$pid2" != "$pid1" ] && [ "$pid2" != 0 ] && health_file 203.0.113.2 &&
