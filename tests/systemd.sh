@@ -492,7 +492,8 @@ if [ "$(systemctl show -P NRestarts failoverdns-health.service)" = 1 ] &&
     [ "$(ls $hd | tr '\n' ' ')" = "redirect redirect.lock redirect.work state.prom " ]; then
 	pass "failoverdns-health.service: SIGKILL: restarted (NRestarts 1), the file written again, nothing else left"
 else
-	fail "failoverdns-health.service: SIGKILL: NRestarts $(systemctl show -P NRestarts failoverdns-health.service), PID $pid1 then $pid2, $(ls $hd 2>&1 | tr '\n' ' ')"
+	fail "failoverdns-health.service: SIGKILL: NRestarts $(systemctl show -P NRestarts failoverdns-health.service), PID $pid1 then $pid2, state $(systemctl show -P ActiveState failoverdns-health.service)/$(systemctl show -P SubState failoverdns-health.service), $(ls $hd 2>&1 | tr '\n' ' ')"
+	journalctl --no-pager -u failoverdns-health.service | tail -n 8
 fi
 systemctl stop failoverdns-health.service
 if [ ! -e $hd ]; then
