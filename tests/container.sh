@@ -9,6 +9,7 @@
 #                                   with the function named MISSING
 #   container_lock SUITE            one container at a time on this host
 #   container_run NAME              $run and the traps that clean it up
+#   container_inside NAME=VALUE...  starts $run/t/inside.sh (helpers)
 #   container_tree SUITE MISSING    debootstraps $TREE once (about a minute)
 #   container_unit SECONDS          $run/t/fdns-test.service: runs
 #                                   /t/inside.sh (bash) once booted
@@ -70,6 +71,27 @@ container_cleanup() {
 		wait "$nspawn_pid" 2>/dev/null
 	fi
 	[ -n "${FAILOVERDNS_KEEP:-}" ] || rm -rf "$run"
+}
+
+# container_inside NAME=VALUE...: starts $run/t/inside.sh, the checks that
+# systemd runs in the container: the values, the probe (/results/booted),
+# the verdict helpers (pass, fail, skip, note: /results/out) and a timed
+# trace; the suite appends its checks.
+container_inside() {
+	{
+		echo '#!/bin/bash'
+		printf '%s\n' "$@"
+		cat <<'EOF'
+out=/results/out
+# The probe: systemd booted far enough to start this unit.
+echo booted >/results/booted
+pass() { echo "pass: $*" >>$out; }
+fail() { echo "FAIL: $*" >>$out; }
+skip() { echo "skip: $*" >>$out; }
+note() { echo "# $*" >>$out; }
+PS4='+ $EPOCHREALTIME '
+EOF
+	} >"$run/t/inside.sh"
 }
 
 # One run at a time on this machine: the tree is built once, and nspawn

@@ -202,20 +202,8 @@ mkdir -p "$run/debs" "$run/t" "$run/results"
 cp "$run/a/$deb" "$run/c/$updeb" "$run/debs/"
 cp -R "$top/debian/tests" "$run/autopkgtest"
 container_unit 500
-cat >"$run/t/inside.sh" <<EOF
-#!/bin/bash
-deb=/debs/$deb
-updeb=/debs/$updeb
-ver=$ver
-up=$up
-EOF
+container_inside "deb=/debs/$deb" "updeb=/debs/$updeb" "ver=$ver" "up=$up"
 cat >>"$run/t/inside.sh" <<'EOF'
-out=/results/out
-echo booted >/results/booted
-pass() { echo "pass: $*" >>$out; }
-fail() { echo "FAIL: $*" >>$out; }
-note() { echo "# $*" >>$out; }
-PS4='+ $EPOCHREALTIME '
 set -x
 export DEBIAN_FRONTEND=noninteractive
 

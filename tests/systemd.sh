@@ -109,19 +109,8 @@ container_unit 360
 
 # The checks, run by systemd inside the container.  Verdict lines go to
 # /results/out, everything else to /results/debug.
-cat >"$run/t/inside.sh" <<EOF
-#!/bin/bash
-EXPOSURE_MAX=$EXPOSURE_MAX
-EOF
+container_inside "EXPOSURE_MAX=$EXPOSURE_MAX"
 cat >>"$run/t/inside.sh" <<'EOF'
-out=/results/out
-# The probe: systemd booted far enough to start this unit.
-echo booted >/results/booted
-pass() { echo "pass: $*" >>$out; }
-fail() { echo "FAIL: $*" >>$out; }
-skip() { echo "skip: $*" >>$out; }
-note() { echo "# $*" >>$out; }
-PS4='+ $EPOCHREALTIME '
 set -x
 
 units=/usr/local/lib/systemd/system
