@@ -335,6 +335,15 @@ dig_log() {     # dig_log FILE: once a second: time, then the A records (address
 }
 
 # --- the clients ---
+page_server() {  # page_server CLIENT PORT CSV: the page that drives a browser, listening in cli
+	local pid
+	pid=$(spawn cli "$W/browser.log" "$PY" "$HERE/users-browser.py" $2 "$3" 3600)
+	eval "CP_$1=\"\$CP_$1 $pid\""
+	for _ in $(seq 40); do
+		ip netns exec "${P}cli" bash -c "exec 3<>/dev/tcp/127.0.0.1/$2" 2>/dev/null && break
+		sleep 0.1
+	done
+}
 CPIDS=
 start_client() {        # start_client CLIENT CSVPREFIX: its PIDs in CP_CLIENT
 	local c=$1 pid
@@ -342,12 +351,7 @@ start_client() {        # start_client CLIENT CSVPREFIX: its PIDs in CP_CLIENT
 	eval "CP_$c="
 	case $c in
 		chromium)
-			pid=$(spawn cli "$W/browser.log" "$PY" "$HERE/users-browser.py" 8080 "$1.chromium.csv" 3600)
-			eval "CP_$c=\"\$CP_$c $pid\""
-			for _ in $(seq 40); do
-				ip netns exec "${P}cli" bash -c "exec 3<>/dev/tcp/127.0.0.1/8080" 2>/dev/null && break
-				sleep 0.1
-			done
+			page_server $c 8080 "$1.chromium.csv"
 			rm -rf "$W/chromium-profile"
 			pid=$(spawn cli "$W/chromium.log" chromium --headless --no-sandbox --disable-gpu \
 				--disable-quic --no-first-run --disable-background-networking \
@@ -355,12 +359,7 @@ start_client() {        # start_client CLIENT CSVPREFIX: its PIDs in CP_CLIENT
 				"http://127.0.0.1:8080/?url=http://www.example.com/&pause=$PAUSE_MS&timeout=$((CTIMEOUT * 1000))")
 			eval "CP_$c=\"\$CP_$c $pid\"" ;;
 		firefox)        # Firefox ESR headless, the same page on another port
-			pid=$(spawn cli "$W/browser.log" "$PY" "$HERE/users-browser.py" 8081 "$1.firefox.csv" 3600)
-			eval "CP_$c=\"\$CP_$c $pid\""
-			for _ in $(seq 40); do
-				ip netns exec "${P}cli" bash -c "exec 3<>/dev/tcp/127.0.0.1/8081" 2>/dev/null && break
-				sleep 0.1
-			done
+			page_server $c 8081 "$1.firefox.csv"
 			rm -rf "$W/firefox-profile"
 			mkdir -p "$W/firefox-profile"
 			# a fresh profile: no DNS over HTTPS, nothing phoning home
